@@ -1,0 +1,54 @@
+# Two commands for a fresh clone:  `make run` (start on the embedded sample data)  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test install install-dev browser lint typecheck unit eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.core-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	touch $@
+
+# torch is pinned first so the sentence-transformers extra never pulls a CUDA build.
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev,st]'
+	touch $(VENV)/.core-installed $@
+
+install: $(VENV)/.core-installed
+install-dev: $(VENV)/.dev-installed
+
+run: install
+	$(BIN)/kakari serve
+
+# Debian's Chromium + ChromeDriver for the real-browser UI test.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+unit: install-dev browser
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck unit
+	$(BIN)/kakari eval --gate --quick
+
+eval: install
+	$(BIN)/kakari eval
+
+bench: install
+	$(BIN)/python -m evals.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Source documents and facility data turned into citable records (the bottom layer)."""

@@ -1,0 +1,149 @@
+"""One settings object: defaults, then an optional TOML file, then ``KAKARI_*`` environment variables.
+
+Only entry points (the CLI, the server) call :func:`load_settings`; every layer below receives
+its own section as a plain frozen dataclass and never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (never the repository)."""
+    return Path(platformdirs.user_data_dir("kakari", appauthor=False))
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Text and facility retrieval."""
+
+    embedder: str = "use-m3"  # name in retrieval.embedders registry; "none" = BM25 only
+    st_model_path: str = ""  # local folder for the sentence-transformers backend
+    sudachi_mode: str = "C"  # A | B | C
+    synonyms: bool = True
+    fusion: str = "rrf"  # rrf | score | bm25 | dense
+    rrf_k: int = 60
+    top_k: int = 5
+
+
+@dataclass(frozen=True)
+class AssistantSettings:
+    """Answering and the optional LLM rephrasing path."""
+
+    max_facilities: int = 10
+    radius_steps_km: tuple[float, ...] = (2.0, 5.0, 10.0, 20.0)
+    llm_enabled: bool = False
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = 20.0
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """The FastAPI + Gradio process."""
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+    cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; ``data_dir`` holds built corpora, imported datasets, indexes and sessions."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    assistant: AssistantSettings = field(default_factory=AssistantSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def facilities_dir(self) -> Path:
+        return self.data_dir / "facilities"
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.data_dir / "sessions"
+
+
+_SECTIONS = {"retrieval": RetrievalSettings, "assistant": AssistantSettings, "server": ServerSettings}
+
+
+class SettingsError(ValueError):
+    """A setting could not be read; the message is Japanese and names the offending key."""
+
+
+def _coerce(value: Any, current: Any, key: str) -> Any:
+    """Turn a TOML or environment value into the type of the default."""
+    try:
+        if isinstance(current, bool):
+            if isinstance(value, bool):
+                return value
+            return str(value).strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(current, int):
+            return int(value)
+        if isinstance(current, float):
+            return float(value)
+        if isinstance(current, tuple):
+            items = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
+            kind = type(current[0]) if current else str
+            return tuple(kind(v) for v in items)
+        if isinstance(current, Path):
+            return Path(str(value)).expanduser()
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"設定 {key} の値 {value!r} を読み取れません") from exc
+
+
+def _apply(section: Any, values: Mapping[str, Any], prefix: str) -> Any:
+    known = {f.name: getattr(section, f.name) for f in dataclasses.fields(section)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            raise SettingsError(f"不明な設定項目です: {prefix}{key}")
+        changes[key] = _coerce(value, known[key], prefix + key)
+    return dataclasses.replace(section, **changes)
+
+
+def settings_from(toml: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
+    """Merge defaults, a parsed TOML mapping and ``KAKARI_*`` variables (pure: no I/O)."""
+    settings = Settings()
+    top = {k: v for k, v in toml.items() if k not in _SECTIONS}
+    settings = _apply(settings, top, "")
+    for name in _SECTIONS:
+        if name in toml:
+            settings = dataclasses.replace(settings, **{name: _apply(getattr(settings, name), toml[name], name + ".")})
+    if "KAKARI_DATA_DIR" in env:
+        settings = dataclasses.replace(settings, data_dir=Path(env["KAKARI_DATA_DIR"]).expanduser())
+    for name in _SECTIONS:
+        prefix = f"KAKARI_{name.upper()}_"
+        values = {k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix)}
+        if values:
+            settings = dataclasses.replace(settings, **{name: _apply(getattr(settings, name), values, name + ".")})
+    return settings
+
+
+def load_settings(config_path: Path | None, env: Mapping[str, str]) -> Settings:
+    """Read the TOML file (``--config`` or ``KAKARI_CONFIG``) and merge everything."""
+    path = config_path or (Path(env["KAKARI_CONFIG"]) if env.get("KAKARI_CONFIG") else None)
+    toml: dict[str, Any] = {}
+    if path is not None:
+        try:
+            toml = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise SettingsError(f"設定ファイルが見つかりません: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"設定ファイル {path} の書式が正しくありません: {exc}") from exc
+    return settings_from(toml, env)

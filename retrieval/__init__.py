@@ -1,0 +1,1 @@
+"""Japanese-tokenised hybrid text search and structured facility search."""

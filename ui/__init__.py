@@ -1,0 +1,1 @@
+"""Entry points: the ``kakari`` CLI, the FastAPI API and the Gradio chat UI."""

@@ -1,0 +1,1 @@
+"""``kakari`` subcommands, one module per area."""

@@ -1,0 +1,7 @@
+"""`kakari facilities ...` subcommands (filled in by the facilities work)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
