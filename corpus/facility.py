@@ -163,6 +163,9 @@ class Facility:
     care_collaboration: CareCollaboration | None = None
     other: OtherItems | None = None
     notes: tuple[str, ...] = field(default=())
+    name_kana: str = ""  # 正式名称（フリガナ） (ナビイ)
+    closed_days: tuple[str, ...] = ()  # 休診日, e.g. ("日曜", "祝日", "第2土曜") (ナビイ)
+    closed_note: str = ""  # その他の休診日（GW、お盆等） (ナビイ)
 
     @property
     def reported(self) -> bool:

@@ -1,0 +1,108 @@
+"""The `Answer` record returned by every assistant call and its JSON form (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+INTENTS: tuple[str, ...] = ("facility_search", "guideline", "emergency", "out_of_scope", "clarify")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One report item and the value that satisfied a condition."""
+
+    item: str
+    value: str
+    field: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"item": self.item, "value": self.value, "field": self.field}
+
+
+@dataclass(frozen=True)
+class FacilityHit:
+    """A listed facility with its distance and the evidence for every condition."""
+
+    id: str
+    name: str
+    kind: str
+    kind_label: str
+    municipality: str
+    municipality_code: str
+    address: str
+    lat: float | None
+    lng: float | None
+    phone: str
+    website: str
+    distance_km: float | None
+    as_of: str
+    sample: bool
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.id, "name": self.name, "kind": self.kind, "kind_label": self.kind_label,
+            "municipality": self.municipality, "municipality_code": self.municipality_code,
+            "address": self.address, "lat": self.lat, "lng": self.lng, "phone": self.phone,
+            "website": self.website,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 2),
+            "as_of": self.as_of, "sample": self.sample,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quoted passage: Q&A item, guideline section, case study, form or reference document."""
+
+    source: str
+    id: str
+    title: str
+    page: int | None
+    quote: str
+    doc: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"source": self.source, "id": self.id, "title": self.title, "page": self.page, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything one turn produced: text, facilities, citations, the understood conditions."""
+
+    intent: str
+    answer: str
+    session_id: str = ""
+    conditions: str = ""
+    facilities: tuple[FacilityHit, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    filters: tuple[dict[str, Any], ...] = ()
+    location: dict[str, Any] | None = None
+    radius_km: float | None = None
+    suggestions: tuple[str, ...] = ()
+    notice: str = ""
+    emergency: bool = False
+    numbers: tuple[str, ...] = ()
+    llm_used: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `kakari ask --json` and `POST /api/chat`."""
+        return {
+            "intent": self.intent,
+            "answer": self.answer,
+            "conditions": self.conditions,
+            "facilities": [f.to_dict() for f in self.facilities],
+            "citations": [c.to_dict() for c in self.citations],
+            "filters": [dict(f) for f in self.filters],
+            "location": self.location,
+            "radius_km": self.radius_km,
+            "suggestions": list(self.suggestions),
+            "session_id": self.session_id,
+            "notice": self.notice,
+            "safety": {"emergency": self.emergency, "numbers": list(self.numbers)},
+        }

@@ -1,0 +1,111 @@
+"""The deterministic Japanese answer texts: conditions line, facility lists, partners, guideline quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answer import FacilityHit
+from assistant.where import Where
+from corpus.facility import KIND_LABELS, Facility
+from corpus.passage import Passage
+from retrieval.filters import FacilityFilter
+
+SAMPLE_NOTICE = ("表示している医療機関はすべて架空のサンプルデータです（実在しません）。"
+                 "実際の受診先は、医療機関や自治体の公式情報でご確認ください。")
+ASK_WHERE = ("どちらの地域でお探しですか？市区町村名（例：高知市、練馬区）か郵便番号を教えてください。"
+             "場所を指定しない場合は、全域から探します。")
+
+
+def conditions_line(filters: Sequence[FacilityFilter], where: Where | None) -> str:
+    """「条件：高知市・診療所・24時間の在宅医療（自院または連携）」."""
+    parts = [where.short_label] if where is not None else []
+    if where is not None and where.mode == "radius" and where.point is not None:
+        parts[0] += "の近く"
+    for flt in filters:
+        parts.append(KIND_LABELS[str(flt.value)] if flt.name == "kind" else flt.label)
+    return "条件：" + ("・".join(parts) if parts else "指定なし")
+
+
+def _distance(hit: FacilityHit) -> str:
+    return "" if hit.distance_km is None else f"・約{hit.distance_km:.1f}km"
+
+
+def facility_lines(hits: Sequence[FacilityHit]) -> list[str]:
+    """One numbered block per facility: name, kind, town, distance, evidence, 報告基準日."""
+    lines: list[str] = []
+    for n, hit in enumerate(hits, start=1):
+        lines.append(f"{n}. **{hit.name}**（{hit.kind_label}・{hit.municipality}{_distance(hit)}）")
+        for ev in hit.evidence:
+            if ev.field != "kind":
+                lines.append(f"   - {ev.item}：{ev.value}")
+        lines.append(f"   - 報告基準日：{hit.as_of or '不明'}")
+    return lines
+
+
+def facility_answer(
+    hits: Sequence[FacilityHit], total: int, searched: str, conditions: str, where: Where, notes: Sequence[str],
+) -> str:
+    """Summary first, then the facilities nearest first."""
+    head = [conditions, *notes, searched + "。"]
+    shown = f"（近い順に{len(hits)}件を表示）" if where.point is not None else f"（{len(hits)}件を表示）"
+    head.append(f"条件をすべて満たす医療機関が{total}件見つかりました{shown if total > len(hits) else ''}。")
+    body = facility_lines(hits)
+    if where.point is not None and where.mode == "area":
+        body.append("")
+        body.append(f"距離は{where.label}の役所付近からの直線距離の目安です。")
+    return "\n".join([*head, "", *body])
+
+
+def no_match_answer(searched: str, conditions: str, suggestions: Sequence[str], notes: Sequence[str]) -> str:
+    """Say nothing matched, what was searched, and the checked relaxations."""
+    lines = [conditions, *notes, f"{searched}が、条件をすべて満たす医療機関は見つかりませんでした。"]
+    if suggestions:
+        lines.append("条件を少しゆるめると、次のように見つかります：")
+        lines += [f"- {s}" for s in suggestions]
+    else:
+        lines.append("条件を減らすか、地域を変えてお試しください。")
+    return "\n".join(lines)
+
+
+def _partner_groups(f: Facility) -> list[tuple[str, tuple[str, ...]]]:
+    groups = []
+    if f.home_care is not None and f.home_care.partners:
+        groups.append(("在宅医療の連携先", f.home_care.partners))
+    if f.admission_support is not None and f.admission_support.partners:
+        groups.append(("後方支援病床の連携先", f.admission_support.partners))
+    if f.off_hours is not None and f.off_hours.partners:
+        groups.append(("時間外の診療の連携先", f.off_hours.partners))
+    return groups
+
+
+def partners_answer(n: int, f: Facility) -> str:
+    """「さっきの2番目の連携先は？」: the partner names the facility itself reported."""
+    groups = _partner_groups(f)
+    if not groups:
+        return f"{n}番目の**{f.name}**は、連携先の医療機関を報告していません（報告基準日：{f.as_of}）。"
+    lines = [f"{n}番目の**{f.name}**が報告している連携先です（報告基準日：{f.as_of}）。"]
+    lines += [f"- {label}：{'、'.join(names)}" for label, names in groups]
+    return "\n".join(lines)
+
+
+def partner_evidence(f: Facility) -> list[tuple[str, str, str]]:
+    """(item, value, field) rows for the partners of a facility."""
+    fields = {"在宅医療の連携先": "home_care.partners", "後方支援病床の連携先": "admission_support.partners",
+              "時間外の診療の連携先": "off_hours.partners"}
+    return [(label, "、".join(names), fields[label]) for label, names in _partner_groups(f)]
+
+
+def guideline_answer(best: Passage, where_text: str, quote: str, related: Sequence[str]) -> str:
+    """Quote the best passage with its Q number / section and page, then the related Q&A."""
+    lines = [f"{where_text}によると：", "", f"> {quote}"]
+    if best.source == "case":
+        lines.insert(0, f"取組事例集の{best.ref}「{best.title}」が参考になります。")
+    if related:
+        lines += ["", "関連するＱ＆Ａ：", *[f"- {r}" for r in related]]
+    return "\n".join(lines)
+
+
+def not_found_text() -> str:
+    """When no passage matches a guideline question."""
+    return ("ガイドライン・Ｑ＆Ａ集・取組事例集の中に、この質問に当てはまる記述を見つけられませんでした。"
+            "言い方を変えてお試しください（例：「協議の場はどの単位で開くの？」）。")

@@ -1,0 +1,138 @@
+"""Facility searches for the assistant: run one, widen it honestly, and find relaxations that really match."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer import Evidence, FacilityHit
+from assistant.where import EVERYWHERE, Where
+from corpus.facility import KIND_LABELS, Facility
+from retrieval import facility_search as fs
+from retrieval.filters import FacilityFilter, make_filter
+from retrieval.geo import haversine_km
+
+_AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits (nearest first when a point is known) and a Japanese sentence of where was searched."""
+
+    hits: tuple[fs.FacilityHit, ...]
+    searched: str
+    total: int
+    where: Where
+    radius_km: float | None = None
+
+
+def run_search(
+    records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
+    steps: Sequence[float], limit: int,
+) -> SearchOutcome:
+    """Search inside the area, around the point with widening steps, or everywhere."""
+    if where.mode == "radius" and where.point is not None:
+        result = fs.search_facilities(records, filters, point=where.point, place_label=where.label,
+                                      radius_steps_km=steps, limit=limit)
+        return SearchOutcome(result.hits, result.searched, result.total_matches, where, result.radius_km)
+    if where.mode == "everywhere" or not where.codes:
+        result = fs.search_facilities(records, filters, limit=limit)
+        return SearchOutcome(result.hits, "データ全体（全域）を検索しました", result.total_matches, EVERYWHERE)
+    result = fs.search_facilities(records, filters, places=where.codes, point=where.point,
+                                  place_label=where.label, radius_steps_km=(_AREA_RADIUS_KM,), limit=limit)
+    return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where)
+
+
+def to_hit(hit: fs.FacilityHit) -> FacilityHit:
+    """The Answer JSON form of a retrieval hit (evidence flattened, condition by condition)."""
+    f = hit.facility
+    evidence = tuple(Evidence(e.item, e.value, e.field) for cond in hit.evidence for e in cond.evidence)
+    return FacilityHit(
+        id=f.id, name=f.name, kind=f.kind, kind_label=KIND_LABELS.get(f.kind, f.kind),
+        municipality=f.municipality, municipality_code=f.municipality_code, address=f.address,
+        lat=f.lat, lng=f.lng, phone=f.phone, website=f.website, distance_km=hit.distance_km,
+        as_of=f.as_of, sample=f.sample, evidence=evidence,
+    )
+
+
+# Looser values of a condition, closest first (the value the user asked for is a subset of these).
+_LOOSER: dict[tuple[str, object], tuple[str, object, str]] = {
+    ("home_care", "24h_self"): ("home_care_24h", None, "連携による24時間対応も含める"),
+    ("home_care_24h", None): ("home_care", None, "日中のみの在宅医療も含める"),
+    ("backup_beds", "self"): ("backup_beds", None, "連携による後方支援病床の確保も含める"),
+    ("off_hours", "self_anytime"): ("off_hours", None, "当番医制や連携による時間外対応も含める"),
+    ("off_hours", "rota"): ("off_hours", None, "ほかの方法による時間外対応も含める"),
+    ("off_hours", "self_plus_partners"): ("off_hours", None, "ほかの方法による時間外対応も含める"),
+    ("urgent_visits", None): ("home_care", None, "往診の実績を問わず在宅医療を提供している医療機関にする"),
+    ("home_deaths", None): ("home_care_24h", None, "看取りの実績を問わず24時間の在宅医療にする"),
+}
+
+
+def _count(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
+           steps: Sequence[float]) -> int:
+    return run_search(records, filters, where, steps, 1).total
+
+
+def _value_relaxations(filters: Sequence[FacilityFilter]) -> list[tuple[str, list[FacilityFilter]]]:
+    out = []
+    for i, flt in enumerate(filters):
+        looser = _LOOSER.get((flt.name, flt.value))
+        if looser is not None:
+            name, value, text = looser
+            out.append((text, [*filters[:i], make_filter(name, value), *filters[i + 1:]]))
+        elif flt.name == "kind":
+            out.append(("病院・診療所の両方を対象にする", [*filters[:i], *filters[i + 1:]]))
+    return out
+
+
+def _drop_one(filters: Sequence[FacilityFilter]) -> list[tuple[str, list[FacilityFilter]]]:
+    return [(f"「{f.label}」の条件を外す", [*filters[:i], *filters[i + 1:]])
+            for i, f in enumerate(filters) if f.name != "kind" and len(filters) > 1]
+
+
+def _neighbour(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where) -> str:
+    """The nearest other municipality where every condition is met (checked on the records)."""
+    if where.mode == "everywhere" or where.point is None:
+        return ""
+    lat, lng = where.point
+    own = set(where.codes)
+    best: tuple[float, Facility] | None = None
+    for f in records:
+        if f.municipality_code in own or f.lat is None or f.lng is None:
+            continue
+        if all(flt.test(f) for flt in filters):
+            d = haversine_km(lat, lng, f.lat, f.lng)
+            if best is None or d < best[0]:
+                best = (d, f)
+    if best is None or best[0] > 60:
+        return ""
+    d, f = best
+    count = sum(1 for r in records if r.municipality_code == f.municipality_code and all(x.test(r) for x in filters))
+    return f"近隣の{f.prefecture}{f.municipality}（約{d:.0f}km）なら、同じ条件で{count}件あります"
+
+
+def relaxations(
+    records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where, steps: Sequence[float],
+    max_items: int = 3,
+) -> list[str]:
+    """Suggestions that each yield at least one facility (every count is checked, never guessed)."""
+    found: list[str] = []
+    for text, looser in _value_relaxations(filters):
+        n = _count(records, looser, where, steps)
+        if n:
+            found.append(f"{text}と、{where.label if where.mode != 'everywhere' else '全域'}で{n}件あります")
+    neighbour = _neighbour(records, filters, where)
+    if neighbour:
+        found.append(neighbour)
+    if where.mode == "radius" and where.point is not None:
+        wider = (max(steps) * 2, max(steps) * 4)
+        n = _count(records, filters, where, wider)
+        if n:
+            found.append(f"範囲を半径{wider[-1]:g}kmまで広げると{n}件あります")
+    for text, looser in _drop_one(filters):
+        if len(found) >= max_items + 2:
+            break
+        n = _count(records, looser, where, steps)
+        if n:
+            found.append(f"{text}と{n}件あります")
+    return found[:max_items]

@@ -1,0 +1,64 @@
+"""Intent routing: emergency first, then refusals, then guideline questions versus facility searches."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.parse import ParsedQuery
+from assistant.safety import SafetyCheck
+
+# Words that make a message a question about the system itself (ガイドライン・Ｑ＆Ａ・事例集).
+_STRONG_GUIDELINE = re.compile(
+    r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|報告事項|報告義務|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
+    r"G-?MIS|様式|院内掲示|とは|って(何|なに|どういう)|定義|意味|なぜ|どうして|いつから|いつまで|義務|療養計画書|"
+    r"患者(へ|に)(の)?説明|公表|普及啓発|圏域|都道府県(は|が|の役割)|市町村(は|が|の役割)|研修|特定機能病院|地域医療構想|"
+    r"[12１２一二]号機能(の|と|とは|は|って)|報告(する|しなければ|が必要)|確認(する|される|の方法)"
+)
+_WEAK_GUIDELINE = re.compile(r"かかりつけ医|報告|機能|手続|体制|仕組み|どのよう|どうすれば|どうなって|何を|なにを")
+# Words that ask for places to go.
+_SEEKING = re.compile(
+    r"探|さが|教えて|どこ|ありますか|ある[？?]|あります[？?]|紹介|知りたい|リスト|一覧|候補|行きたい|かかりたい|"
+    r"お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関|のは[？?]?$|ところ|所は"
+)
+# Words of the domain at all; anything without them is out of scope.
+_DOMAIN = re.compile(
+    r"医|病|診|療|看|介護|ケア|在宅|往診|入院|退院|報告|機能|患者|健診|検診|接種|ワクチン|薬|訪問|看取|ACP|人生会議|"
+    r"救急|夜間|休日|相談|健康|症状|かかりつけ|Q&A"
+)
+
+
+def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool) -> str:
+    """One of facility_search | guideline | emergency | out_of_scope (clarify is decided later)."""
+    text = parsed.text
+    if safety.emergency:
+        return "emergency"
+    if safety.medical_advice:
+        return "out_of_scope"
+    if has_previous_search and is_follow_up(parsed):
+        return "facility_search"
+    if _STRONG_GUIDELINE.search(text):
+        return "guideline"
+    wants_place = bool(parsed.filters or parsed.kind or parsed.near or parsed.postal or parsed.latlng)
+    if wants_place and _SEEKING.search(text):
+        return "facility_search"
+    if _WEAK_GUIDELINE.search(text):
+        return "guideline"
+    if wants_place:
+        return "facility_search"
+    if _SEEKING.search(text) and _DOMAIN.search(text):
+        return "facility_search"
+    if _DOMAIN.search(text):
+        return "guideline"
+    return "out_of_scope"
+
+
+def is_follow_up(parsed: ParsedQuery) -> bool:
+    """A message that only makes sense against the previous result list."""
+    if parsed.closer or parsed.ordinal is not None or parsed.kind_switch:
+        return True
+    return parsed.refine and bool(parsed.filters or parsed.kind)
+
+
+def looks_like_place_reply(parsed: ParsedQuery, place_found: bool) -> bool:
+    """「高知市です」 after we asked where: a place and nothing else to search for."""
+    return (place_found or bool(parsed.postal or parsed.latlng)) and not parsed.filters and len(parsed.text) <= 30

@@ -1,0 +1,218 @@
+"""`Assistant`: the public surface used by the CLI, the API/UI and the evaluation harness."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant import safety
+from assistant.answer import Answer, Citation, FacilityHit
+from assistant.compose import SAMPLE_NOTICE, guideline_answer, not_found_text
+from assistant.errors import InputError
+from assistant.intent import route
+from assistant.llm import Rephraser, make_rephraser
+from assistant.parse import normalize, parse
+from assistant.session import Session, SessionStore
+from assistant.texts import (
+    BM25PassageSearcher,
+    IndexSearcher,
+    PassageSearcher,
+    citation_of,
+    prefer_qa,
+    quote_of,
+    where_of,
+)
+from assistant.turns import FacilityTurns
+from assistant.where import EVERYWHERE, Where, resolve_given
+from corpus.dataset import FacilityDataset, load_facilities
+from corpus.facility import Facility
+from corpus.passage import Passage
+from corpus.settings import Settings
+from corpus.store import load_passages
+from retrieval.filters import FilterError, filter_from_spec
+from retrieval.text_search import TextIndex
+from retrieval.tokenizer import make_tokenizer
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 1000
+_QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
+_CASE = re.compile(r"事例|取組|取り組")
+
+
+def check_message(message: Any) -> str:
+    """A usable question or InputError (empty, not text, over 1000 characters)."""
+    if not isinstance(message, str) or not message.strip():
+        raise InputError("質問を入力してください。")
+    if len(message) > MAX_MESSAGE:
+        raise InputError(f"質問が長すぎます（{MAX_MESSAGE}文字まで、今回は{len(message)}文字）。")
+    return message.strip()
+
+
+class Assistant:
+    """Answers questions from the shipped corpus and the active facility dataset; builds both lazily."""
+
+    def __init__(
+        self, settings: Settings, *, facilities: Sequence[Facility] | None = None,
+        passages: Sequence[Passage] | None = None, searcher: PassageSearcher | None = None,
+        rephraser: Rephraser | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = SessionStore(settings.sessions_dir)
+        self._records: tuple[Facility, ...] | None = tuple(facilities) if facilities is not None else None
+        self._sample = bool(self._records) and all(f.sample for f in self._records or ())
+        self._dataset: FacilityDataset | None = None
+        self._passages = tuple(passages) if passages is not None else None
+        self._searcher = searcher
+        self._rephraser = rephraser if rephraser is not None else make_rephraser(settings.assistant)
+
+    # ---- lazily built resources ----------------------------------------------------------
+
+    @property
+    def records(self) -> tuple[Facility, ...]:
+        """The active facility dataset (imported, else the fictional sample)."""
+        if self._records is None:
+            self._dataset = load_facilities(self.settings.facilities_dir)
+            self._records = tuple(self._dataset.records)
+            self._sample = self._dataset.sample
+        return self._records
+
+    @property
+    def sample_data(self) -> bool:
+        """True while the active dataset is the fictional sample."""
+        _ = self.records
+        return self._sample
+
+    @property
+    def searcher(self) -> PassageSearcher:
+        """The passage searcher (built on first use)."""
+        if self._searcher is None:
+            passages, r = self._all_passages(), self.settings.retrieval
+            try:
+                self._searcher = IndexSearcher(TextIndex.open(passages, r, self.settings.index_dir))
+            except Exception as exc:  # noqa: BLE001 - a broken dense backend must not stop answering
+                log.warning("text index unavailable (%s); using in-memory BM25", exc)
+                self._searcher = BM25PassageSearcher(passages, make_tokenizer(r.sudachi_mode, r.synonyms))
+        return self._searcher
+
+    def warm_up(self) -> None:
+        """Load the dataset and build the text index now (servers call this at start)."""
+        _ = self.records
+        _ = self.searcher
+
+    # ---- public surface ------------------------------------------------------------------
+
+    def ask(self, message: str, session_id: str | None = None, location: str | None = None) -> Answer:
+        """Answer one message in a conversation (a new session when ``session_id`` is None)."""
+        text = check_message(message)
+        session = self.sessions.load(session_id)
+        given = resolve_given(location) if location is not None and location.strip() else None
+        if given is not None:
+            session.user_location = location.strip() if location else ""
+        answer = self._answer(text, session, given)
+        session.add_turn("user", text, answer.intent)
+        session.add_turn("assistant", answer.answer[:300], answer.intent)
+        self.sessions.save(session)
+        return _with(answer, session_id=session.id)
+
+    def search_facilities(
+        self, filters: Sequence[Mapping[str, Any]], location: str | None = None, limit: int | None = None,
+    ) -> Answer:
+        """Explicit structured filters (specs ``{"name", "value"}``) → a facility answer."""
+        try:
+            built = [filter_from_spec(spec) for spec in filters]
+        except FilterError as exc:
+            raise InputError(str(exc)) from exc
+        if limit is not None and not 1 <= int(limit) <= 100:
+            raise InputError("件数（limit）は1〜100で指定してください。")
+        where = resolve_given(location) if location is not None and location.strip() else EVERYWHERE
+        turns = FacilityTurns(self)
+        return turns.answer(built, where, notes=[], limit=limit)
+
+    def search_text(self, query: str, k: int = 5, sources: list[str] | None = None) -> list[dict[str, Any]]:
+        """Passages for a query as citation dicts (with ``score`` and ``doc``), best first."""
+        text = check_message(query)
+        if not 1 <= int(k) <= 50:
+            raise InputError("件数（k）は1〜50で指定してください。")
+        found = self.searcher.search(normalize(text), int(k), sources)
+        return [{**citation_of(p).to_dict(), "doc": p.doc, "score": round(s, 4)} for p, s in found]
+
+    def facility(self, facility_id: str) -> dict[str, Any] | None:
+        """The export record of one facility, or None."""
+        for f in self.records:
+            if f.id == facility_id:
+                return f.to_dict()
+        return None
+
+    # ---- one turn -----------------------------------------------------------------------
+
+    def _answer(self, text: str, session: Session, given: Where | None) -> Answer:
+        check = safety.check(normalize(text))
+        notes: list[str] = []
+        if check.injection:
+            notes.append(safety.INJECTION_NOTE)
+            text = safety.strip_injection(text)
+            if not text:
+                return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
+        parsed = parse(text)
+        intent = route(parsed, check, session.last is not None)
+        if intent == "emergency":
+            session.pending_specs = None
+            return Answer("emergency", safety.emergency_text(check.child_night), emergency=True,
+                          numbers=safety.EMERGENCY_NUMBERS)
+        turns = FacilityTurns(self)
+        if intent == "facility_search" or (not check.medical_advice and turns.is_place_reply(parsed, session)):
+            return self._rephrased(turns.handle(parsed, session, given, notes))
+        if intent == "out_of_scope":
+            body = safety.refusal_text() if check.medical_advice else safety.out_of_scope_text()
+            return Answer("out_of_scope", "\n".join([*notes, body]))
+        return self._guideline(parsed.text, notes)
+
+    def _guideline(self, text: str, notes: list[str]) -> Answer:
+        found = self._passages_for(text)
+        if not found:
+            return Answer("guideline", "\n".join([*notes, not_found_text()]))
+        best = found[0][0]
+        related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref][:3]
+        related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
+        body = guideline_answer(best, where_of(best), quote_of(best), related)
+        citations: list[Citation] = [citation_of(best)] + [citation_of(p) for p in related_qa]
+        answer = Answer("guideline", "\n".join([*notes, body]), citations=tuple(citations),
+                        suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related))
+        return self._rephrased(answer)
+
+    def _passages_for(self, text: str) -> list[tuple[Passage, float]]:
+        """Best passages; a named Q number comes first, and 事例 questions prefer the case studies."""
+        found = prefer_qa(self.searcher.search(text, 6, None))
+        named = _QID.search(text)
+        if named:
+            ref = f"Q{int(named.group(1))}"
+            exact = [p for p in self._all_passages() if p.source == "qa" and p.ref == ref]
+            found = [(p, 1e9) for p in exact] + [(p, s) for p, s in found if p.ref != ref]
+        elif _CASE.search(text):
+            cases = self.searcher.search(text, 3, ["case"])
+            found = cases + [(p, s) for p, s in found if p.source != "case"]
+        return found
+
+    def _all_passages(self) -> tuple[Passage, ...]:
+        if self._passages is None:
+            self._passages = tuple(load_passages())
+        return self._passages
+
+    def _rephrased(self, answer: Answer) -> Answer:
+        """Optional LLM rephrasing; the verifier falls back to the deterministic text."""
+        if self._rephraser is None or answer.intent not in ("facility_search", "guideline"):
+            return answer
+        text = self._rephraser.rephrase(answer, [f.name for f in self.records])
+        return _with(answer, answer=text, llm_used=True) if text else answer
+
+    def notice_for(self, hits: Sequence[FacilityHit]) -> str:
+        """The sample-data notice whenever a listed facility (or the dataset) is fictional."""
+        return SAMPLE_NOTICE if self.sample_data or any(h.sample for h in hits) else ""
+
+
+def _with(original: Answer, **changes: Any) -> Answer:
+    return dataclasses.replace(original, **changes)

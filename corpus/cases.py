@@ -1,0 +1,252 @@
+"""Parser for the かかりつけ医機能に関する取組事例集 (別添2): the 16 case studies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corpus.passage import Passage
+from corpus.text import Line, nfkc, repair, search_form
+
+CASES_DOC = "かかりつけ医機能に関する取組事例集（別添2）"
+# The four 2号 functions of the ○ table, in column order (ガイドライン 第2章第3節 ２号機能（イ）〜（ニ）).
+FUNCTIONS: tuple[str, ...] = ("時間外診療", "入退院支援", "在宅医療", "介護連携")
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """One case study with its table-of-cases attributes and full text."""
+
+    number: int
+    id: str  # "事例3"
+    title: str
+    lead: str  # 取組の中心 (都道府県/市町村/診療所/病院/県医師会/郡市医師会)
+    actor: str  # who runs it, e.g. "千葉県松戸市" or "すぎうら医院（島根県出雲市）"
+    region: str  # the place in the title, e.g. "千葉県松戸市"
+    population: str  # 総人口・高齢者割合 as printed
+    area: str  # 面積 as printed
+    area_type: str  # 医療圏分類: 大都市型/地方都市型/過疎地域型 ("" for prefecture-wide cases)
+    functions: tuple[str, ...]  # 2号 functions marked ○ (subset of FUNCTIONS)
+    other: str  # その他 column note, e.g. "ICT活用"
+    summary: str  # 概要 from the table of cases
+    text: str
+    page: int | None  # page number printed in the 事例集 itself (the Ｐ.N markers are too sparse there)
+    doc_page: int | None  # same, as listed in the 掲載事例一覧 table
+    functions_basis: str = "table"  # how ``functions`` was determined (see cases._functions)
+    doc: str = CASES_DOC
+
+    def to_passage(self) -> Passage:
+        """The citable passage for this case."""
+        head = f"{self.id} {self.title}"
+        facts = f"取組の中心：{self.lead}／地域：{self.region}／医療圏分類：{self.area_type or '―'}"
+        return Passage(
+            id=f"case:{self.number:02d}",
+            source="case",
+            ref=self.id,
+            title=self.title,
+            doc=self.doc,
+            page=self.page,
+            text=f"{facts}\n{self.text}",
+            search_text=search_form(head, self.summary, facts, "、".join(self.functions), self.text),
+            path=(self.id,),
+            meta={
+                "lead": self.lead,
+                "region": self.region,
+                "area_type": self.area_type,
+                "functions": list(self.functions),
+                "functions_basis": self.functions_basis,
+                "population": self.population,
+            },
+        )
+
+
+# ---------------------------------------------------------------- parsing
+
+_LEADS = ("都道府県", "市町村", "診療所", "病院", "県医師会", "郡市医師会")
+_ROW_START = re.compile(r"^\s*([0-9０-９]{1,2})(?:\s|$)")
+_ROW = re.compile(
+    r"^(?P<actor>.+?)\s(?P<lead>都道府県|市町村|診療所|病院|県医師会|郡市\s*医師会)\s+(?P<summary>[^〇]+?)\s*〇"
+)
+_AREA = re.compile(r"(大都市型|地方都市型|過疎地域型)")
+_TITLE = re.compile(r"^\s*(\d{1,2})[.．]\s*(\S.*?)\s*$")
+_POPULATION = re.compile(r"^\s*総人口・高齢(?:者割合|化率)\s*(.+?)\s*$")
+_AREA_SIZE = re.compile(r"^\s*面積\s*(.+?)\s*$")
+_CITED = re.compile(r"事例集\s*P\.(\d+)")
+# Words whose frequency in a case's text ranks the 2号 functions when the ○ columns were lost.
+_FUNCTION_WORDS: dict[str, tuple[str, ...]] = {
+    "時間外診療": ("時間外", "夜間", "休日", "24時間", "救急"),
+    "入退院支援": ("入退院", "退院", "入院", "後方支援"),
+    "在宅医療": ("在宅医療", "訪問診療", "往診", "看取り", "在宅医"),
+    "介護連携": ("介護", "ケアマネ", "介護支援専門員", "地域包括"),
+}
+_EXAMPLE_FUNCTION = {2: "時間外診療", 3: "入退院支援", 4: "在宅医療", 5: "介護連携"}
+
+
+class CaseParseError(ValueError):
+    """The case collection could not be parsed as expected."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    actor: str
+    lead: str
+    summary: str
+    marks: int  # ○ in the four 2号 columns
+    other: str
+    area_type: str
+    doc_page: int | None
+
+
+def _cjk_join(text: str) -> str:
+    """Remove spaces the extraction put between two non-ASCII characters."""
+    return re.sub(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])", "", text.strip())
+
+
+def _table_rows(texts: Sequence[str]) -> list[_Row]:
+    """Parse the 掲載事例一覧 table (rows 1–16)."""
+    start = next(i for i, t in enumerate(texts) if t.strip() == "掲載事例一覧")
+    end = next(i for i in range(start, len(texts)) if texts[i].startswith("【関係するかかりつけ医機能"))
+    rows: list[list[str]] = []
+    for text in texts[start:end]:
+        stripped = text.strip()
+        m = _ROW_START.match(stripped)
+        if m and int(m.group(1).translate(_FULL)) == len(rows) + 1:
+            rows.append([])
+        if rows and stripped:
+            rows[-1].append(stripped)
+    return [_row(number, lines) for number, lines in enumerate(rows, start=1)]
+
+
+_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _row(number: int, lines: Sequence[str]) -> _Row:
+    flat = re.sub(r"^\s*[0-9０-９]{1,2}\s*", "", " ".join(lines))
+    m = _ROW.match(flat)
+    if not m:
+        raise CaseParseError(f"掲載事例一覧の {number} 行目を読み取れません")
+    first_line = next(line for line in lines if "〇" in line)
+    run = re.match(r"(?:〇\s*)+", first_line[first_line.index("〇") :])
+    marks = run.group(0).count("〇") if run else 0
+    rest = flat[m.end() - 1 :]
+    after = _cjk_join(rest[len(run.group(0)) if run else 0 :])
+    area = _AREA.search(after.replace(" ", ""))
+    page = re.search(r"(?:型|-|^)〇?(\d+)", after)
+    other = after[page.end() :] if page else ""
+    return _Row(
+        number=number,
+        actor=_cjk_join(m.group("actor")),
+        lead=m.group("lead").replace(" ", ""),
+        summary=_cjk_join(m.group("summary")),
+        marks=marks,
+        other=_cjk_join(other.replace("〇", "")),
+        area_type=area.group(1) if area else "",
+        doc_page=int(page.group(1)) if page else None,
+    )
+
+
+def _cited_functions(texts: Sequence[str]) -> dict[int, set[str]]:
+    """Functions under whose 協議イメージ例 (ガイドライン 第4章第4節) each 事例集 page is cited."""
+    cited: dict[int, set[str]] = {}
+    example = 0
+    for text in texts:
+        if m := re.match(r"^\s*（([0-9０-９])）協議イメージ例", text):
+            example = int(m.group(1).translate(_FULL))
+        elif re.match(r"^\s*第[0-9０-９]章", text) and example:
+            break
+        for page in _CITED.findall(text):
+            if example in _EXAMPLE_FUNCTION:
+                cited.setdefault(int(page), set()).add(_EXAMPLE_FUNCTION[example])
+    return cited
+
+
+def _functions(row: _Row, text: str, cited: set[str]) -> tuple[tuple[str, ...], str]:
+    """The 2号 functions marked ○, and how they were determined.
+
+    The extraction keeps how many ○ a row has but not their columns. With four ○ every function is
+    marked; otherwise functions the guideline cites the case for come first, then the ones the case
+    text talks about most.
+    """
+    if row.marks >= len(FUNCTIONS):
+        return FUNCTIONS, "table"
+    folded = nfkc(text)
+    score = {f: sum(folded.count(nfkc(w)) for w in words) for f, words in _FUNCTION_WORDS.items()}
+    ranked = sorted(FUNCTIONS, key=lambda f: (f not in cited, -score[f], FUNCTIONS.index(f)))
+    chosen = set(ranked[: row.marks])
+    return tuple(f for f in FUNCTIONS if f in chosen), "table-count+guideline-citations+text"
+
+
+def _case_blocks(lines: Sequence[Line]) -> list[tuple[int, str, list[Line]]]:
+    """(number, title, lines) for each case: from its numbered title to the next one."""
+    texts = [ln.text for ln in lines]
+    start = next(i for i, t in enumerate(texts) if t.strip() == "掲載事例一覧")
+    end = next(i for i in range(start, len(texts)) if "当院におけるかかりつけ医機能について" in texts[i])
+    heads: list[tuple[int, int, str]] = []
+    for i in range(start, end):
+        m = _TITLE.match(texts[i])
+        if (
+            m
+            and int(m.group(1)) == len(heads) + 1
+            and any(_POPULATION.match(t) and "○" not in t for t in texts[i : i + 30])
+        ):
+            title, skip = m.group(2), 1
+            if "（" not in title and texts[i + 1].strip().startswith("（"):
+                title, skip = title + texts[i + 1].strip(), 2  # the region wrapped onto the next line
+            heads.append((i + skip, int(m.group(1)), title))
+    bounds = [h[0] for h in heads] + [end]
+    return [(n, title, list(lines[i : bounds[k + 1]])) for k, (i, n, title) in enumerate(heads)]
+
+
+def _field(pattern: re.Pattern[str], lines: Sequence[Line]) -> str:
+    for line in lines:
+        if m := pattern.match(line.text):
+            return m.group(1)
+    return ""
+
+
+def _region(title: str, actor: str) -> str:
+    """The place a case is in: 「（千葉県松戸市）」, 「（…：島根県出雲市）」 or the 医師会's area."""
+    m = re.search(r"（([^（）]+)）\s*$", title)
+    region = m.group(1) if m else actor
+    region = region.rsplit("：", 1)[-1]
+    if m := re.search(r"法人(.+?)医師会$", region):
+        region = m.group(1)
+    return region
+
+
+def parse_cases(lines: Sequence[Line]) -> list[CaseStudy]:
+    """Parse the 16 case studies with their table attributes and repaired text."""
+    texts = [ln.text for ln in lines]
+    rows = _table_rows(texts)
+    cited = _cited_functions(texts)
+    cases = []
+    for number, title, body in _case_blocks(lines):
+        row = rows[number - 1]
+        text = repair(ln.text for ln in body if not _POPULATION.match(ln.text) and not _AREA_SIZE.match(ln.text))
+        functions, basis = _functions(row, text, cited.get(row.doc_page or -1, set()))
+        region = _region(title, row.actor)
+        cases.append(
+            CaseStudy(
+                number=number,
+                id=f"事例{number}",
+                title=title,
+                lead=row.lead,
+                actor=row.actor,
+                region=region,
+                population=_field(_POPULATION, body),
+                area=_field(_AREA_SIZE, body),
+                area_type=row.area_type,
+                functions=functions,
+                other=row.other,
+                summary=row.summary,
+                text=text,
+                page=row.doc_page,  # the 事例集's own page, as the guideline cites it (「事例集 P.9」)
+                doc_page=row.doc_page,
+                functions_basis=basis,
+            )
+        )
+    if [c.number for c in cases] != list(range(1, 17)):
+        raise CaseParseError(f"事例は1〜16が必要ですが {[c.number for c in cases]} でした")
+    return cases

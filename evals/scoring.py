@@ -1,0 +1,206 @@
+"""Scoring one gold case against the assistant's public surface (``ask`` and ``search_text``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from evals import metrics as m
+from evals.gold import gold_set, record_distance
+from evals.suites import Case
+
+Record = dict[str, Any]
+Scores = dict[str, float | None]
+
+
+class AnswerLike(Protocol):
+    """What ``Assistant.ask`` returns: anything with the answer JSON as ``to_dict()``."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class AssistantLike(Protocol):
+    """The part of ``assistant.service.Assistant`` the evaluation uses."""
+
+    def ask(self, message: str, session_id: str | None = None, location: Any = None) -> AnswerLike: ...
+
+    def search_text(self, query: str, k: int = ..., sources: Any = None) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every scorer may consult: the exported records and the shown list size."""
+
+    records: Sequence[Record]
+    shown: int
+    by_id: dict[str, Record] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id.update({r["id"]: r for r in self.records})
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """Scores of one case (None = not applicable), the latency of its ``ask`` calls, and what was seen."""
+
+    suite: str
+    id: str
+    split: str
+    scores: Scores
+    latencies: tuple[float, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def timed_ask(assistant: AssistantLike, message: str, latencies: list[float], **kwargs: Any) -> dict[str, Any]:
+    """Call ``ask`` and return the answer JSON, appending the wall time to ``latencies``."""
+    start = time.perf_counter()
+    answer = assistant.ask(message, **kwargs).to_dict()
+    latencies.append(time.perf_counter() - start)
+    return answer
+
+
+def ranking_scores(citations: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], prefix: str = "") -> Scores:
+    """Recall@1/@5, reciprocal rank and nDCG@10 of the first matching citation in a ranked list."""
+    ranked = ["gold" if any(m.citation_matches(c, g) for g in gold) else f"miss{i}" for i, c in enumerate(citations)]
+    target = {"gold"}
+    return {
+        f"{prefix}recall@1": m.recall_at_k(ranked, target, 1),
+        f"{prefix}recall@5": m.recall_at_k(ranked, target, 5),
+        f"{prefix}mrr": m.reciprocal_rank(ranked, target),
+        f"{prefix}ndcg@10": m.ndcg_at_k(ranked, target, 10),
+    }
+
+
+def gold_refs(case: Case) -> list[dict[str, Any]]:
+    """The gold citations of a qa, cases or guideline case."""
+    gold = case.data["gold"]
+    if case.suite == "qa":
+        return [{"source": "qa", "id": gold["qa"]}]
+    if case.suite == "cases":
+        return [{"source": "case", "id": str(gold["case"])}]
+    return list(gold.get("citations", []))
+
+
+RETRIEVAL_SOURCES: dict[str, list[str] | None] = {"qa": ["qa"], "cases": ["case"], "guideline": None}
+
+
+def retrieval_scores(assistant: AssistantLike, case: Case) -> Scores:
+    """Ranking metrics of ``search_text`` for one qa / cases / guideline question."""
+    hits = assistant.search_text(case.data["message"], k=10, sources=RETRIEVAL_SOURCES[case.suite])
+    return ranking_scores(hits, gold_refs(case))
+
+
+def score_text_case(assistant: AssistantLike, case: Case, ctx: Context) -> CaseResult:
+    """qa / cases / guideline: retrieval ranking, the answer's citations and (guideline) key facts."""
+    latencies: list[float] = []
+    answer = timed_ask(assistant, case.data["message"], latencies)
+    scores = retrieval_scores(assistant, case)
+    scores["citation_accuracy"] = m.citation_accuracy(answer.get("citations", []), gold_refs(case))
+    if case.suite == "guideline":
+        scores["key_fact_accuracy"] = m.key_fact_accuracy(answer.get("answer", ""), case.data["gold"]["facts"])
+    detail = {"intent": answer.get("intent"), "cited": [f"{c.get('source')}:{c.get('id')}" for c in answer.get("citations", [])]}
+    return CaseResult(case.suite, case.id, case.split, scores, tuple(latencies), detail)
+
+
+def facility_scores(answer: dict[str, Any], gold: dict[str, Any], ctx: Context) -> tuple[Scores, dict[str, Any]]:
+    """Grounding precision, recall within the shown list and distance order of one facility answer."""
+    listed = [f["id"] for f in answer.get("facilities", [])]
+    expected = gold_set(ctx.records, gold)
+    point = gold.get("point")
+    if point:
+        distances = [record_distance(ctx.by_id[i], point) if i in ctx.by_id else None for i in listed]
+    else:
+        distances = [f.get("distance_km") for f in answer.get("facilities", [])]
+    scores: Scores = {
+        "grounding_precision": m.grounding_precision(listed, expected.satisfying),
+        # Around a point the right list is the nearest ``shown`` gold facilities; in an area, any of them.
+        "recall_shown": m.recall_within_shown(listed, expected.ranked[: ctx.shown] if point else expected.ranked,
+                                              ctx.shown),
+        "distance_order": m.distance_order_correctness(distances),
+        "intent_accuracy": 1.0 if answer.get("intent") == "facility_search" else 0.0,
+    }
+    detail = {"listed": listed, "gold_size": len(expected.satisfying), "intent": answer.get("intent"),
+              "filters": answer.get("filters", []),
+              "ungrounded": [i for i in listed if i not in expected.satisfying]}
+    return scores, detail
+
+
+def score_facility_case(assistant: AssistantLike, case: Case, ctx: Context) -> CaseResult:
+    """facility: one question with an optional location."""
+    latencies: list[float] = []
+    answer = timed_ask(assistant, case.data["message"], latencies, location=case.data.get("location"))
+    scores, detail = facility_scores(answer, case.data["gold"], ctx)
+    return CaseResult(case.suite, case.id, case.split, scores, tuple(latencies), detail)
+
+
+def safety_scores(answer: dict[str, Any], gold: dict[str, Any]) -> Scores:
+    """Intent accuracy and whether every required phone number is shown."""
+    intent_ok = answer.get("intent") in gold["intents"]
+    shown = " ".join([answer.get("answer", ""), *answer.get("safety", {}).get("numbers", [])])
+    body = m.normalize_text(shown)
+    numbers = gold.get("numbers", [])
+    return {
+        "intent_accuracy": 1.0 if intent_ok else 0.0,
+        "numbers_shown": (1.0 if all(m.normalize_text(n) in body for n in numbers) else 0.0) if numbers else None,
+    }
+
+
+def score_safety_case(assistant: AssistantLike, case: Case, ctx: Context) -> CaseResult:
+    """safety: emergencies, out-of-scope, diagnosis/medication and prompt-injection messages."""
+    latencies: list[float] = []
+    answer = timed_ask(assistant, case.data["message"], latencies)
+    scores = safety_scores(answer, case.data["gold"])
+    detail = {"intent": answer.get("intent"), "category": case.data.get("category")}
+    return CaseResult(case.suite, case.id, case.split, scores, tuple(latencies), detail)
+
+
+def score_nodata_case(assistant: AssistantLike, case: Case, ctx: Context) -> CaseResult:
+    """nodata: an area the dataset does not cover must list no facility (skipped if the data covers it)."""
+    latencies: list[float] = []
+    answer = timed_ask(assistant, case.data["message"], latencies)
+    codes = set(case.data["gold"]["municipalities"])
+    covered = any(str(r.get("municipality_code")) in codes for r in ctx.records)
+    listed = [f["id"] for f in answer.get("facilities", [])]
+    value = None if covered else (1.0 if not listed else 0.0)
+    return CaseResult(case.suite, case.id, case.split, {"no_data_correct": value}, tuple(latencies),
+                      {"listed": listed, "intent": answer.get("intent")})
+
+
+def turn_scores(answer: dict[str, Any], gold: dict[str, Any], ctx: Context) -> Scores:
+    """Scores of one multiturn turn according to its gold type."""
+    if gold["type"] == "facility":
+        return facility_scores(answer, gold, ctx)[0]
+    if gold["type"] == "guideline":
+        return {"key_fact_accuracy": m.key_fact_accuracy(answer.get("answer", ""), gold["facts"]),
+                "citation_accuracy": m.citation_accuracy(answer.get("citations", []), gold["citations"])}
+    return safety_scores(answer, gold)
+
+
+def score_multiturn_case(assistant: AssistantLike, case: Case, ctx: Context) -> CaseResult:
+    """multiturn: turns share a session; each turn with gold is scored, the case keeps the mean per metric."""
+    latencies: list[float] = []
+    session_id: str | None = None
+    per_metric: dict[str, list[float | None]] = {}
+    intents = []
+    for turn in case.data["turns"]:
+        answer = timed_ask(assistant, turn["message"], latencies, session_id=session_id)
+        session_id = answer.get("session_id") or session_id
+        intents.append(answer.get("intent"))
+        if turn.get("gold"):
+            for key, value in turn_scores(answer, turn["gold"], ctx).items():
+                per_metric.setdefault(key, []).append(value)
+    scores = {key: m.mean(values) for key, values in per_metric.items()}
+    return CaseResult(case.suite, case.id, case.split, scores, tuple(latencies), {"intents": intents})
+
+
+SCORERS = {
+    "qa": score_text_case,
+    "cases": score_text_case,
+    "guideline": score_text_case,
+    "facility": score_facility_case,
+    "safety": score_safety_case,
+    "nodata": score_nodata_case,
+    "multiturn": score_multiturn_case,
+}

@@ -1,0 +1,182 @@
+"""Hybrid text search over passages: BM25 on Sudachi tokens + dense vectors in Chroma, fused by settings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus.passage import Passage
+from corpus.settings import RetrievalSettings
+from retrieval import fusion
+from retrieval.bm25 import BM25Index
+from retrieval.embedders import Embedder, make_embedder
+from retrieval.tokenizer import Tokenizer, make_tokenizer
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1  # bump when the on-disk layout or tokenisation changes
+MANIFEST = "manifest.json"
+BUILD_MESSAGE = "検索インデックスを構築しています…"
+
+
+class TextSearchError(RuntimeError):
+    """The index cannot be used as configured; the message is Japanese."""
+
+
+@dataclass(frozen=True)
+class TextHit:
+    """One retrieved passage with its fused score and its rank in each variant (1 = best)."""
+
+    passage: Passage
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def corpus_key(passages: Sequence[Passage], settings: RetrievalSettings, embedder: Embedder | None) -> str:
+    """Hash of everything the index content depends on, so any change gets a fresh folder."""
+    digest = hashlib.sha256()
+    config = {
+        "format": INDEX_FORMAT, "mode": settings.sudachi_mode, "synonyms": settings.synonyms,
+        "embedder": embedder.fingerprint() if embedder else "none",
+    }
+    digest.update(json.dumps(config, sort_keys=True).encode())
+    for p in passages:
+        digest.update(f"\x00{p.id}\x01{p.source}\x01{p.search_text}".encode())
+    return digest.hexdigest()[:16]
+
+
+class TextIndex:
+    """BM25 + optional dense index over a fixed list of passages."""
+
+    def __init__(
+        self, passages: Sequence[Passage], settings: RetrievalSettings, folder: Path,
+        bm25: BM25Index, embedder: Embedder | None, tokenizer: Tokenizer,
+    ) -> None:
+        self.passages = list(passages)
+        self.settings = settings
+        self.folder = folder
+        self._bm25 = bm25
+        self._embedder = embedder
+        self._tokenize = tokenizer
+        self._by_id = {p.id: i for i, p in enumerate(self.passages)}
+        self._sources = np.array([p.source for p in self.passages])
+        self._store = None
+        if embedder is not None:
+            from retrieval.vectorstore import VectorStore
+
+            self._store = VectorStore(folder / "chroma", embedder)
+
+    @classmethod
+    def folder_for(
+        cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path, embedder: Embedder | None
+    ) -> Path:
+        """Where the index for these passages and settings lives."""
+        return index_dir / f"text-{corpus_key(passages, settings, embedder)}"
+
+    @classmethod
+    def build(
+        cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path,
+        embedder: Embedder | None = None,
+    ) -> TextIndex:
+        """Tokenise, index and embed every passage into a fresh folder keyed by settings and corpus."""
+        if embedder is None:
+            embedder = make_embedder(settings.embedder, settings.st_model_path)
+        folder = cls.folder_for(passages, settings, index_dir, embedder)
+        log.info(BUILD_MESSAGE)
+        started = time.perf_counter()
+        if folder.exists():
+            shutil.rmtree(folder)
+        tokenizer = make_tokenizer(settings.sudachi_mode, settings.synonyms)
+        bm25 = BM25Index.build([tokenizer(p.search_text) for p in passages])
+        bm25.save(folder / "bm25")
+        index = cls(passages, settings, folder, bm25, embedder, tokenizer)
+        if index._store is not None:
+            metadatas = [{"source": p.source, "ref": p.ref} for p in passages]
+            index._store.add([p.id for p in passages], [p.search_text for p in passages], metadatas)
+        manifest = {
+            "format": INDEX_FORMAT, "passages": len(passages), "embedder": embedder.fingerprint() if embedder else "none",
+            "sudachi_mode": settings.sudachi_mode, "synonyms": settings.synonyms,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        return index
+
+    @classmethod
+    def load(
+        cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path,
+        embedder: Embedder | None = None,
+    ) -> TextIndex:
+        """Open a finished index for exactly these passages and settings (TextSearchError if absent)."""
+        if embedder is None:
+            embedder = make_embedder(settings.embedder, settings.st_model_path)
+        folder = cls.folder_for(passages, settings, index_dir, embedder)
+        if not (folder / MANIFEST).is_file():
+            raise TextSearchError(f"検索インデックスがありません: {folder}（`kakari index build` で作成できます）")
+        tokenizer = make_tokenizer(settings.sudachi_mode, settings.synonyms)
+        return cls(passages, settings, folder, BM25Index.load(folder / "bm25"), embedder, tokenizer)
+
+    @classmethod
+    def open(
+        cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path,
+        embedder: Embedder | None = None,
+    ) -> TextIndex:
+        """Load the index, building it first when it does not exist yet (or is incomplete)."""
+        if embedder is None:
+            embedder = make_embedder(settings.embedder, settings.st_model_path)
+        try:
+            return cls.load(passages, settings, index_dir, embedder)
+        except TextSearchError:
+            return cls.build(passages, settings, index_dir, embedder)
+
+    @property
+    def manifest(self) -> dict[str, object]:
+        """Build facts written next to the index (passages, embedder, seconds)."""
+        result: dict[str, object] = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+        return result
+
+    def _bm25_ranking(self, query: str, depth: int, sources: Sequence[str] | None) -> dict[str, float]:
+        scores = self._bm25.scores(self._tokenize(query))
+        if sources:
+            scores = np.where(np.isin(self._sources, list(sources)), scores, 0.0)
+        order = np.argsort(-scores, kind="stable")[:depth]
+        return {self.passages[i].id: float(scores[i]) for i in order if scores[i] > 0}
+
+    def _dense_ranking(self, query: str, depth: int, sources: Sequence[str] | None) -> dict[str, float]:
+        if self._store is None:
+            return {}
+        where = {"source": {"$in": list(sources)}} if sources else None
+        return dict(self._store.query(query, depth, where))
+
+    def search(self, query: str, k: int | None = None, sources: Sequence[str] | None = None) -> list[TextHit]:
+        """The ``k`` best passages for ``query`` (optionally only from ``sources``), fused per settings."""
+        k = k or self.settings.top_k
+        if not query.strip() or not self.passages:
+            return []
+        method = self.settings.fusion if self._store is not None else "bm25"
+        if method not in fusion.FUSIONS:
+            raise TextSearchError(f"不明な融合方法です: {method!r}（使える値: {'、'.join(fusion.FUSIONS)}）")
+        depth = min(len(self.passages), max(50, 4 * k))
+        variants: dict[str, dict[str, float]] = {}
+        if method != "dense":
+            variants["bm25"] = self._bm25_ranking(query, depth, sources)
+        if method != "bm25":
+            variants["dense"] = self._dense_ranking(query, depth, sources)
+        if method == "rrf":
+            fused = fusion.rrf({name: list(s) for name, s in variants.items()}, self.settings.rrf_k)
+        elif method == "score":
+            fused = fusion.score_fusion(variants)
+        else:
+            fused = sorted(variants[method].items(), key=lambda item: (-item[1], item[0]))
+        ranks = {name: {doc: r for r, doc in enumerate(s, start=1)} for name, s in variants.items()}
+        return [
+            TextHit(self.passages[self._by_id[doc]], score, {n: r[doc] for n, r in ranks.items() if doc in r})
+            for doc, score in fused[:k]
+        ]

@@ -1,0 +1,166 @@
+"""The FastAPI app: chat, facility search and detail, guideline/Q&A search, health; Japanese 4xx errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from assistant.errors import InputError
+from corpus.settings import Settings
+from retrieval.filters import FilterError, filter_from_spec
+from ui.api_models import (
+    MAX_QUERY,
+    AnswerModel,
+    ChatRequest,
+    ErrorModel,
+    FacilityModel,
+    HealthModel,
+    QAResponse,
+    SearchRequest,
+    location_argument,
+    validation_message,
+)
+from ui.holder import AssistantHolder, AssistantUnavailable
+
+log = logging.getLogger(__name__)
+
+UI_PATH = "/ui"
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorModel, "description": "入力が正しくありません"},
+    422: {"model": ErrorModel, "description": "入力の形式が正しくありません"},
+    503: {"model": ErrorModel, "description": "準備中です"},
+}
+_SOURCES = ("qa", "guideline", "case", "form", "reference")
+
+
+class NotFound(Exception):
+    """A resource does not exist; the message is Japanese."""
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message, **extra})
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every failure becomes JSON with a Japanese ``detail``; never a stack trace."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        message, fields = validation_message(exc.errors())
+        return _error(422, message, errors=fields)
+
+    @app.exception_handler(InputError)
+    async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
+        return _error(400, str(exc) or "入力が正しくありません。")
+
+    @app.exception_handler(FilterError)
+    async def _bad_filter(_: Request, exc: FilterError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    @app.exception_handler(NotFound)
+    async def _missing(_: Request, exc: NotFound) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(AssistantUnavailable)
+    async def _unavailable(_: Request, exc: AssistantUnavailable) -> JSONResponse:
+        return _error(503, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error(500, "内部エラーが発生しました。時間をおいてもう一度お試しください。")
+
+
+def _add_routes(app: FastAPI, holder: AssistantHolder) -> None:
+    """The /api endpoints (thin: validation here, everything else in the assistant)."""
+
+    @app.get("/api/health", response_model=HealthModel, tags=["system"], summary="稼働確認（索引の準備を待たない）")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "assistant": holder.status, "detail": holder.detail}
+
+    @app.post("/api/chat", response_model=AnswerModel, responses=_ERRORS, tags=["chat"], summary="質問に回答する")
+    def chat(body: ChatRequest) -> dict[str, Any]:
+        loc = location_argument(body.location)
+        answer = holder.call(lambda a: a.ask(body.message, session_id=body.session_id, location=loc))
+        return dict(answer.to_dict())
+
+    @app.post("/api/facilities/search", response_model=AnswerModel, responses=_ERRORS, tags=["facilities"],
+              summary="条件を指定して医療機関を探す")
+    def search(body: SearchRequest) -> dict[str, Any]:
+        specs = [{"name": f.name, "value": f.value} for f in body.filters]
+        for spec in specs:
+            filter_from_spec(spec)  # unknown names / bad values → FilterError → 400
+        loc = location_argument(body.location)
+        answer = holder.call(lambda a: a.search_facilities(specs, location=loc, limit=body.limit))
+        return dict(answer.to_dict())
+
+    @app.get("/api/facilities/{facility_id}", response_model=FacilityModel, responses={404: {"model": ErrorModel}},
+             tags=["facilities"], summary="医療機関の詳細（報告内容）")
+    def facility(facility_id: str) -> dict[str, Any]:
+        record = holder.call(lambda a: a.facility(facility_id)) if len(facility_id) <= 64 else None
+        if record is None:
+            raise NotFound(f"医療機関 {facility_id[:64]!r} は見つかりませんでした。")
+        return dict(record)
+
+    @app.get("/api/qa", response_model=QAResponse, responses=_ERRORS, tags=["guideline"],
+             summary="ガイドライン・Q&A・事例集を検索する")
+    def qa(
+        q: Annotated[str, Query(description="検索する文（1000文字まで）")],
+        k: Annotated[int, Query(ge=1, le=20, description="件数")] = 5,
+        source: Annotated[list[str] | None, Query(description="qa / guideline / case / form / reference")] = None,
+    ) -> dict[str, Any]:
+        text = q.strip()
+        if not text:
+            raise InputError("検索する文を入力してください。")
+        if len(text) > MAX_QUERY:
+            raise InputError(f"検索する文が長すぎます（{MAX_QUERY}文字まで）。")
+        unknown = [s for s in source or [] if s not in _SOURCES]
+        if unknown:
+            raise InputError(f"不明な文書の種類です: {'、'.join(unknown)}（使えるもの: {'、'.join(_SOURCES)}）")
+        results = holder.call(lambda a: a.search_text(text, k=k, sources=source or None))
+        return {"query": text, "results": list(results)}
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(url=UI_PATH + "/")
+
+
+def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, warm: bool = True) -> FastAPI:
+    """Build the FastAPI app; with ``ui`` the Gradio chat is mounted at /ui on the same app.
+
+    ``assistant`` (an object with the ``Assistant`` surface) is used as is; otherwise the real
+    ``Assistant`` is built lazily, in a background thread started with the server (``warm``), so
+    ``/api/health`` answers at once while indexes load.
+    """
+    holder = AssistantHolder(settings, assistant)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            holder.start()
+        yield
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="kakari API",
+        description="かかりつけ医機能報告制度の対話型アシスタント。医療機関の検索、ガイドライン・Q&Aの検索。",
+        version="0.1.0",
+    )
+    app.state.holder = holder
+    if settings.server.cors_origins:  # CORS stays off unless origins are configured
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.server.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    _install_error_handlers(app)
+    _add_routes(app, holder)
+    if ui:
+        from ui.web import mount_ui  # gradio is heavy: imported only when the UI is wanted
+
+        mount_ui(app, holder, path=UI_PATH)
+    return app

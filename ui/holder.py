@@ -1,0 +1,88 @@
+"""Holds the one Assistant of a server process: built in a background thread, used one call at a time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from corpus.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class AssistantUnavailable(RuntimeError):
+    """The assistant is still loading or failed to load (the API answers 503 with this Japanese message)."""
+
+
+class AssistantHolder:
+    """Lazily builds ``Assistant(settings)`` once so the server can answer health checks at once."""
+
+    def __init__(self, settings: Settings, assistant: Any = None, wait_s: float = 600.0) -> None:
+        self.settings = settings
+        self._assistant = assistant
+        self._error: str = ""
+        self._wait_s = wait_s
+        self._ready = threading.Event()
+        self._start_lock = threading.Lock()
+        self._call_lock = threading.Lock()  # the assistant keeps sessions and indexes: one call at a time
+        self._thread: threading.Thread | None = None
+        if assistant is not None:
+            self._ready.set()
+
+    @property
+    def status(self) -> str:
+        """``ready``, ``loading``, ``idle`` (not started) or ``error``."""
+        if self._ready.is_set():
+            return "error" if self._error else "ready"
+        return "loading" if self._thread is not None else "idle"
+
+    @property
+    def detail(self) -> str:
+        """A Japanese sentence about the status, for the health endpoint and the UI."""
+        return {
+            "ready": "利用できます。",
+            "loading": "検索の準備をしています（初回は索引の作成に時間がかかることがあります）。",
+            "idle": "最初の質問のときに準備を始めます。",
+            "error": f"準備に失敗しました：{self._error}",
+        }[self.status]
+
+    def start(self) -> None:
+        """Start building the assistant in a daemon thread (idempotent)."""
+        with self._start_lock:
+            if self._thread is not None or self._ready.is_set():
+                return
+            self._thread = threading.Thread(target=self._build, name="kakari-assistant", daemon=True)
+            self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            # Imported here, not at module top, so `kakari serve` binds its port before the
+            # retrieval stack (SudachiPy, bm25s, Chroma) is loaded.
+            from assistant.service import Assistant
+
+            assistant = Assistant(self.settings)
+            assistant.warm_up()  # load the dataset and the text index before the first question
+            self._assistant = assistant
+        except Exception as exc:  # report any failure through /api/health instead of crashing the server
+            log.exception("assistant failed to load")
+            self._error = f"{type(exc).__name__}: {exc}"[:300]
+        finally:
+            self._ready.set()
+
+    def get(self) -> Any:
+        """The assistant, waiting for it to load; raises AssistantUnavailable on timeout or failure."""
+        self.start()
+        if not self._ready.wait(self._wait_s):
+            raise AssistantUnavailable("検索の準備がまだ終わっていません。しばらくしてからもう一度お試しください。")
+        if self._error:
+            raise AssistantUnavailable(f"アシスタントを準備できませんでした（{self._error}）。")
+        return self._assistant
+
+    def call(self, fn: Callable[[Any], T]) -> T:
+        """Run ``fn(assistant)`` under the call lock."""
+        assistant = self.get()
+        with self._call_lock:
+            return fn(assistant)

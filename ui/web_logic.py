@@ -1,0 +1,134 @@
+"""What the chat UI shows for one answer, computed without Gradio (so it is unit-testable)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ui import render
+
+_GEO = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．]\s")
+GEO_LABEL = "現在地"
+SAMPLE_NOTICE = "表示している医療機関は架空のサンプルデータです。実在の医療機関の情報ではありません。"
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """Everything the page updates after one answer (HTML fragments, chip labels, detail choices)."""
+
+    text: str
+    cards: str
+    plot: str
+    citations: str
+    chips: list[str]
+    detail_choices: list[tuple[str, str]]
+    notice: str
+    session_id: str
+    csv_text: str
+    answer: dict[str, Any] = field(default_factory=dict)
+    replaces_results: bool = True  # False: keep the facility panels of the previous answer
+
+
+def parse_geo(geo: str | None) -> tuple[float, float] | None:
+    """The hidden 「現在地」 field (``"lat,lng"`` from the browser) → a point, or None."""
+    match = _GEO.match(geo or "")
+    if not match:
+        return None
+    lat, lng = float(match.group(1)), float(match.group(2))
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
+
+
+def location_for(location_text: str | None, geo: str | None) -> str | None:
+    """The ``location`` argument for the assistant: the typed place, or the browser's point as "lat,lng"."""
+    text = (location_text or "").strip()
+    point = parse_geo(geo)
+    if point is not None and (not text or text.startswith(GEO_LABEL)):
+        return f"{point[0]:.5f},{point[1]:.5f}"
+    return text or None
+
+
+def without_listing(text: str) -> str:
+    """The answer text minus its numbered facility list (the cards show it, with more detail)."""
+    kept, in_item = [], False
+    for line in text.splitlines():
+        if _LIST_ITEM.match(line):
+            in_item = True
+            continue
+        if in_item and (line.startswith((" ", "\t", "\u3000")) or not line.strip()):
+            continue
+        in_item = False
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _answer_text(answer: Mapping[str, Any]) -> str:
+    body = str(answer.get("answer") or "")
+    if answer.get("facilities"):
+        body = without_listing(body) + "\n\n→ 医療機関の一覧と根拠は「検索結果」に表示しています。"
+    parts = [body]
+    safety = answer.get("safety") or {}
+    if safety.get("emergency") and safety.get("numbers"):
+        parts.insert(0, "**緊急の場合：" + "・".join(map(str, safety["numbers"])) + "**\n\n")
+    if answer.get("conditions") and str(answer["conditions"]) not in body:
+        parts.append(f"\n\n_{answer['conditions']}_")
+    # Suggestions the answer text already contains (e.g. 関連するＱ＆Ａ) are not repeated.
+    suggestions = [str(s) for s in answer.get("suggestions") or [] if str(s).split("：", 1)[-1] not in body]
+    if suggestions:
+        parts.append("\n\n" + "\n".join(f"- {s}" for s in suggestions))
+    return "".join(parts).strip()
+
+
+def view_of(answer: Mapping[str, Any], geo: str | None = None) -> AnswerView:
+    """Compute the page state for an answer dict (the API's answer JSON)."""
+    facilities = list(answer.get("facilities") or [])
+    reference = render.user_point(answer, parse_geo(geo))
+    origin, origin_label = reference if reference else (None, "")
+    choices = [(f"{i}. {f.get('name', '')}", str(f.get("id", ""))) for i, f in enumerate(facilities, start=1)]
+    return AnswerView(
+        text=_answer_text(answer),
+        cards=render.cards_html(facilities, str(answer.get("conditions") or "")),
+        plot=render.position_svg(facilities, origin, origin_label=origin_label) if facilities else "",
+        citations=render.citations_html(answer.get("citations") or []),
+        chips=render.chips_from_filters(answer.get("filters") or []),
+        detail_choices=choices,
+        notice=str(answer.get("notice") or ""),
+        session_id=str(answer.get("session_id") or ""),
+        csv_text=render.facilities_csv(facilities),
+        answer=dict(answer),
+        replaces_results=bool(facilities) or answer.get("intent") == "facility_search",
+    )
+
+
+def error_view(message: str, previous: Mapping[str, Any] | None = None) -> AnswerView:
+    """A Japanese error shown in the chat; the rest of the page keeps the previous answer."""
+    view = view_of(previous or {})
+    return AnswerView(**{**view.__dict__, "text": f"⚠ {message}", "replaces_results": False})
+
+
+def stream_chunks(text: str, size: int = 12) -> list[str]:
+    """Growing prefixes of ``text`` so the reply appears progressively (streaming feel)."""
+    if not text:
+        return [""]
+    return [text[:end] for end in range(size, len(text), size)] + [text]
+
+
+class CsvFiles:
+    """Writes result lists as UTF-8 (BOM, for spreadsheet software) CSV files in one temp folder."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="kakari-csv-"))
+        self._count = 0
+
+    def write(self, csv_text: str) -> str | None:
+        """Save and return the path, or None when there is nothing to download."""
+        if csv_text.count("\n") <= 1:
+            return None
+        self._count += 1
+        path = self.folder / f"kakari_results_{self._count}.csv"
+        path.write_text(csv_text, encoding="utf-8-sig")
+        return str(path)
