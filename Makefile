@@ -47,8 +47,9 @@ test: lint typecheck unit
 eval: install
 	$(BIN)/kakari eval
 
-bench: install
-	$(BIN)/python -m evals.bench
+bench: install-dev
+	$(BIN)/python scripts/bench_retrieval.py
+	$(BIN)/python scripts/bench_ask.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
