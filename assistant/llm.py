@@ -21,7 +21,12 @@ SYSTEM_PROMPT = (
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
-_FACILITY_NAME = re.compile(r"[^\s、。「」（）()：:・,，\-\n*>]{1,30}(?:病院|診療所|クリニック|医院)(?:（サンプル）)?")
+# Name-like spans: anything carrying the sample marker, or kanji/katakana runs ending in a facility word
+# (descriptive phrases such as 「24時間対応の診療所」 contain hiragana and are not read as names).
+_FACILITY_NAME = re.compile(
+    r"[^\s、。「」（）()：:・,，\-\n*>]{1,30}(?:病院|診療所|クリニック|医院)（サンプル）"
+    r"|[一-龥々ァ-ヶーA-Za-z0-9]{2,30}(?:病院|診療所|クリニック|医院)"
+)
 
 
 def _fold(text: str) -> str:
@@ -34,7 +39,8 @@ def verify(output: str, evidence: str, facility_names: Iterable[str] = ()) -> li
     out, ev = _fold(output), _fold(evidence)
     problems: list[str] = []
     known_numbers = set(_NUMBER.findall(ev))
-    problems += [f"根拠にない数字: {n}" for n in sorted(set(_NUMBER.findall(out)) - known_numbers)]
+    numbers = set(_NUMBER.findall(_QID.sub("", out)))
+    problems += [f"根拠にない数字: {n}" for n in sorted(numbers - known_numbers)]
     known_q = {int(q) for q in _QID.findall(ev)}
     problems += [f"根拠にないQ番号: Q{q}" for q in sorted({int(q) for q in _QID.findall(out)} - known_q)]
     for name in facility_names:

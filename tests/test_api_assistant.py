@@ -17,7 +17,9 @@ from ui.api import create_app
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app and one Assistant for the module (index building is the expensive part)."""
     data_dir: Path = tmp_path_factory.mktemp("kakari-api")
-    settings = dataclasses.replace(Settings(), data_dir=data_dir)
+    # BM25 only: the dense index is the retrieval tests' business, and building it takes half a minute.
+    settings = dataclasses.replace(Settings(), data_dir=data_dir,
+                                   retrieval=dataclasses.replace(Settings().retrieval, embedder="none"))
     with TestClient(create_app(settings, ui=False), raise_server_exceptions=False) as c:
         yield c
 

@@ -11,7 +11,8 @@ from assistant.service import Assistant
 from corpus.facility import facility_from_dict
 from retrieval.facility_search import search_facilities
 from retrieval.filters import make_filter
-from tests.data.assistant_facilities import RECORDS, assistant_kochi, assistant_small  # noqa: F401
+
+pytest_plugins = ["tests.data.assistant_facilities"]
 
 ANSWER_KEYS = {"intent", "answer", "conditions", "facilities", "citations", "filters", "location", "radius_km",
                "suggestions", "session_id", "notice", "safety"}
@@ -112,11 +113,11 @@ def test_new_topic_starts_fresh_but_keeps_the_place(assistant_small: Assistant) 
     assert ids(new) == ["T-K2", "T-K3"]
 
 
-def test_sessions_persist_as_json_between_instances(assistant_small: Assistant) -> None:
+def test_sessions_persist_as_json_between_instances(assistant_small: Assistant, small_records) -> None:  # type: ignore[no-untyped-def]
     first = assistant_small.ask("高知市で24時間往診してくれる診療所", session_id="care-manager-1")
     path = assistant_small.settings.sessions_dir / "care-manager-1.json"
     assert first.session_id == "care-manager-1" and path.exists()
-    again = Assistant(assistant_small.settings, facilities=RECORDS)
+    again = Assistant(assistant_small.settings, facilities=small_records)
     assert ids(again.ask("その中でACPもしているのは？", session_id="care-manager-1")) == ["T-K1"]
 
 
@@ -140,12 +141,12 @@ def test_near_uses_the_given_location(assistant_small: Assistant) -> None:
     assert "高知市の近く" in answer.conditions
 
 
-def test_no_match_says_what_was_searched_and_checked_relaxations(assistant_small: Assistant) -> None:
+def test_no_match_says_what_was_searched_and_checked_relaxations(assistant_small: Assistant, small_records) -> None:  # type: ignore[no-untyped-def]
     answer = assistant_small.ask("高知市で自院で24時間の在宅医療をしている病院")
     assert answer.facilities == ()
     assert "見つかりませんでした" in answer.answer and "高知県高知市内を検索しました" in answer.answer
     assert any("病院・診療所の両方" in s and "1件" in s for s in answer.suggestions)
-    relaxed = search_facilities(RECORDS, [make_filter("home_care", "24h_self")], places=("39201",))
+    relaxed = search_facilities(small_records, [make_filter("home_care", "24h_self")], places=("39201",))
     assert relaxed.total_matches == 1  # the suggestion's count is real
 
 
@@ -208,7 +209,8 @@ def test_case_study_answer_names_case_region_and_page(assistant_kochi: Assistant
 
 def test_search_text_returns_citation_dicts(assistant_kochi: Assistant) -> None:
     results = assistant_kochi.search_text("協議はどの単位で開くの", k=3)
-    assert results[0]["id"] == "Q11"
+    assert "Q11" in [r["id"] for r in results]
+    assert assistant_kochi.search_text("協議はどの単位で開くの", k=3, sources=["qa"])[0]["id"] == "Q11"
     assert {"source", "id", "title", "page", "quote"} <= set(results[0])
     assert all(r["source"] == "qa" for r in assistant_kochi.search_text("報告", k=5, sources=["qa"]))
 
@@ -221,8 +223,8 @@ def test_answer_json_keys_match_the_contract(assistant_small: Assistant) -> None
         assert data["session_id"]
 
 
-def test_settings_limit_is_respected(assistant_small: Assistant) -> None:
+def test_settings_limit_is_respected(assistant_small: Assistant, small_records) -> None:  # type: ignore[no-untyped-def]
     small = dataclasses.replace(assistant_small.settings, assistant=dataclasses.replace(
         assistant_small.settings.assistant, max_facilities=1))
-    answer = Assistant(small, facilities=RECORDS).ask("高知市で24時間往診してくれる診療所")
+    answer = Assistant(small, facilities=small_records).ask("高知市で24時間往診してくれる診療所")
     assert ids(answer) == ["T-K1"] and "2件" in answer.answer

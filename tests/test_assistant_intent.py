@@ -7,7 +7,8 @@ import pytest
 from assistant.intent import route
 from assistant.parse import normalize, parse
 from assistant.safety import check, strip_injection
-from tests.data.assistant_facilities import assistant_injected, assistant_kochi  # noqa: F401
+
+pytest_plugins = ["tests.data.assistant_facilities"]
 
 ROUTES = [
     ("高知市で24時間往診してくれる診療所を教えて", "facility_search"),

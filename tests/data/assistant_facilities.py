@@ -65,6 +65,12 @@ def _settings(folder: Path) -> Settings:
 
 
 @pytest.fixture
+def small_records() -> tuple[Facility, ...]:
+    """The hand-made records."""
+    return RECORDS
+
+
+@pytest.fixture
 def assistant_small(tmp_path: Path) -> Assistant:
     """An assistant over the hand-made records above (fresh sessions for each test)."""
     return Assistant(_settings(tmp_path / "kakari-data"), facilities=RECORDS)

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -51,7 +52,7 @@ def _run_import(action: Callable[[], ImportReport]) -> None:
 @import_app.command("navii")
 def import_navii_cmd(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="ナビイのオープンデータ（01-1_hospital_… / 02-1_clinic_… の CSV）"),
+    files: Annotated[list[Path], typer.Argument(help="ナビイのオープンデータ（01-1_hospital_… / 02-1_clinic_… の CSV）")],
 ) -> None:
     """ナビイ（医療情報ネット）の施設票を取り込みます（機能報告の情報は含まれません）。"""
     folder = _settings(ctx).facilities_dir
@@ -61,7 +62,7 @@ def import_navii_cmd(
 @import_app.command("report")
 def import_report_cmd(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="かかりつけ医機能報告の CSV（docs/report-template.csv の形式）"),
+    file: Annotated[Path, typer.Argument(help="かかりつけ医機能報告の CSV（docs/report-template.csv の形式）")],
 ) -> None:
     """かかりつけ医機能報告の CSV を医療機関IDで基本データに結び付けて取り込みます。"""
     folder = _settings(ctx).facilities_dir
@@ -79,8 +80,8 @@ def _active(ctx: typer.Context) -> FacilityDataset:
 @app.command("export")
 def export_cmd(
     ctx: typer.Context,
-    format: str = typer.Option("jsonl", "--format", help="出力形式（jsonl のみ）"),
-    out: Path | None = typer.Option(None, "--out", help="出力ファイル（省略時は標準出力）"),
+    format: Annotated[str, typer.Option("--format", help="出力形式（jsonl のみ）")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", help="出力ファイル（省略時は標準出力）")] = None,
 ) -> None:
     """有効なデータセットを 1 行 1 医療機関の JSONL で出力します。"""
     if format != "jsonl":
