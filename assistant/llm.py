@@ -24,7 +24,7 @@ _QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 # Name-like spans: anything carrying the sample marker, or kanji/katakana runs ending in a facility word
 # (descriptive phrases such as 「24時間対応の診療所」 contain hiragana and are not read as names).
 _FACILITY_NAME = re.compile(
-    r"[^\s、。「」（）()：:・,，\-\n*>]{1,30}(?:病院|診療所|クリニック|医院)（サンプル）"
+    r"[^\s、。「」（）()：:・,，\-\n*>]{1,30}(?:病院|診療所|クリニック|医院)[（(]サンプル[）)]"
     r"|[一-龥々ァ-ヶーA-Za-z0-9]{2,30}(?:病院|診療所|クリニック|医院)"
 )
 
