@@ -26,7 +26,7 @@ from assistant.texts import (
     where_of,
 )
 from assistant.turns import FacilityTurns
-from assistant.where import EVERYWHERE, Where, resolve_given
+from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text
 from corpus.dataset import FacilityDataset, load_facilities
 from corpus.facility import Facility
 from corpus.passage import Passage
@@ -101,7 +101,8 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the dataset and build the text index now (servers call this at start)."""
         _ = self.records
-        _ = self.searcher
+        self.searcher.search("かかりつけ医機能報告", 1, None)  # loads the embedder's first-call state too
+        resolve_in_text(parse("高知市"))  # builds the municipality name pattern
 
     # ---- public surface ------------------------------------------------------------------
 
@@ -186,14 +187,15 @@ class Assistant:
 
     def _passages_for(self, text: str) -> list[tuple[Passage, float]]:
         """Best passages; a named Q number comes first, and 事例 questions prefer the case studies."""
-        found = prefer_qa(self.searcher.search(text, 6, None))
+        wide = self.searcher.search(text, 20, None)
+        found = prefer_qa(wide[:6])
         named = _QID.search(text)
         if named:
             ref = f"Q{int(named.group(1))}"
             exact = [p for p in self._all_passages() if p.source == "qa" and p.ref == ref]
             found = [(p, 1e9) for p in exact] + [(p, s) for p, s in found if p.ref != ref]
         elif _CASE.search(text):
-            cases = self.searcher.search(text, 3, ["case"])
+            cases = [(p, s) for p, s in wide if p.source == "case"][:3] or self.searcher.search(text, 3, ["case"])
             found = cases + [(p, s) for p, s in found if p.source != "case"]
         return found
 

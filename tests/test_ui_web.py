@@ -52,7 +52,8 @@ def test_facility_question_streams_then_fills_every_panel(page) -> None:
 def test_ticking_a_chip_narrows_and_keeps_the_place(page) -> None:
     last = list(page.ask("高知市で24時間往診してくれる診療所", [], "", "", "", {}))[-1][8]
     steps = list(page.search_by_chips(["24時間", "診療所", "ACP"], [], "", "", last))
-    _, cards, _, _, chips, _, _, _, narrowed, _ = steps[-1]
+    _, cards, _, _, chips, _, _, session, narrowed, _ = steps[-1]
+    assert session or _skipped(session)  # the conversation's session is never reset to ""
     assert set(_value(chips)) == {"24時間", "診療所", "ACP"}
     assert {f["municipality"] for f in narrowed["facilities"]} <= {"高知市"}
     assert all(any("ACP" in e["item"] or "ＡＣＰ" in e["item"] for e in f["evidence"]) for f in narrowed["facilities"])

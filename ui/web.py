@@ -114,7 +114,7 @@ class _Page:
             gr.update(value=view.chips),
             gr.update(choices=view.detail_choices, value=None),
             notice,
-            view.session_id,
+            view.session_id or gr.skip(),  # an explicit chip search has no session: keep the conversation
             view.answer,
             gr.update(value=csv_path, visible=csv_path is not None),
         )
