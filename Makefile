@@ -42,7 +42,7 @@ unit: install-dev browser
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit
-	$(BIN)/kakari eval --gate --quick
+	KAKARI_DATA_DIR=$(CURDIR)/$(VENV)/eval-data $(BIN)/kakari eval --gate --quick
 
 eval: install
 	$(BIN)/kakari eval
