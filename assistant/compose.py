@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from assistant.answer import FacilityHit
@@ -12,29 +13,37 @@ from retrieval.filters import FacilityFilter
 
 SAMPLE_NOTICE = ("表示している医療機関はすべて架空のサンプルデータです（実在しません）。"
                  "実際の受診先は、医療機関や自治体の公式情報でご確認ください。")
+DATASET_NOTICE = ("このアシスタントが使っている医療機関データは架空のサンプルデータです（実在しません）。"
+                  "実際の受診先は、医療機関や自治体の公式情報でご確認ください。")
 ASK_WHERE = ("どちらの地域でお探しですか？市区町村名（例：高知市、練馬区）か郵便番号を教えてください。"
              "場所を指定しない場合は、全域から探します。")
 
 
-def conditions_line(filters: Sequence[FacilityFilter], where: Where | None) -> str:
-    """「条件：高知市・診療所・24時間の在宅医療（自院または連携）」."""
+def conditions_line(filters: Sequence[FacilityFilter], where: Where | None, radius_km: float | None = None) -> str:
+    """「条件：高知市の近く（半径5km以内）・診療所・24時間の在宅医療（自院または連携）」."""
     parts = [where.short_label] if where is not None else []
     if where is not None and where.mode == "radius" and where.point is not None:
-        parts[0] += "の近く"
+        parts[0] += "の近く" + (f"（半径{radius_km:g}km以内）" if radius_km else "")
     for flt in filters:
         parts.append(KIND_LABELS[str(flt.value)] if flt.name == "kind" else flt.label)
     return "条件：" + ("・".join(parts) if parts else "指定なし")
 
 
-def _distance(hit: FacilityHit) -> str:
-    return "" if hit.distance_km is None else f"・約{hit.distance_km:.1f}km"
+def _distance(hit: FacilityHit, origin: str) -> str:
+    if hit.distance_km is None:
+        return ""
+    return f"・{origin}から約{hit.distance_km:.1f}km" if origin else f"・約{hit.distance_km:.1f}km"
 
 
-def facility_lines(hits: Sequence[FacilityHit]) -> list[str]:
-    """One numbered block per facility: name, kind, town, distance, evidence, 報告基準日."""
+def facility_lines(hits: Sequence[FacilityHit], origin: str = "") -> list[str]:
+    """One numbered block per facility: name, kind, town, distance (from ``origin`` when named), evidence,
+    報告基準日; facilities sharing a name in the list also show their address so each stays identifiable."""
+    names = Counter(hit.name for hit in hits)
     lines: list[str] = []
     for n, hit in enumerate(hits, start=1):
-        lines.append(f"{n}. **{hit.name}**（{hit.kind_label}・{hit.municipality}{_distance(hit)}）")
+        lines.append(f"{n}. **{hit.name}**（{hit.kind_label}・{hit.municipality}{_distance(hit, origin)}）")
+        if names[hit.name] > 1:
+            lines.append(f"   - 所在地：{hit.address or '不明'}（同じ名前の医療機関が複数あります）")
         for ev in hit.evidence:
             if ev.field != "kind":
                 lines.append(f"   - {ev.item}：{ev.value}")
@@ -49,10 +58,11 @@ def facility_answer(
     head = [conditions, *notes, searched + "。"]
     shown = f"（近い順に{len(hits)}件を表示）" if where.point is not None else f"（{len(hits)}件を表示）"
     head.append(f"条件をすべて満たす医療機関が{total}件見つかりました{shown if total > len(hits) else ''}。")
-    body = facility_lines(hits)
-    if where.point is not None and where.mode == "area":
-        body.append("")
-        body.append(f"距離は{where.label}の役所付近からの直線距離の目安です。")
+    town_hall = where.point is not None and not where.from_point
+    if town_hall:
+        # The point of a municipality (or postal code) is its town hall, not the user's own position.
+        head.append(f"距離は{where.label}の役所・役場付近からの直線距離です（お住まいの場所からの距離ではありません）。")
+    body = facility_lines(hits, origin=where.origin if town_hall else "")
     return "\n".join([*head, "", *body])
 
 

@@ -13,6 +13,8 @@ from retrieval.filters import FacilityFilter, make_filter
 from retrieval.geo import haversine_km
 
 _AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
+# A nearby list shorter than this widens to the next radius step (up to the largest), and says so.
+MIN_NEARBY = 3
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,8 @@ def run_search(
 ) -> SearchOutcome:
     """Search inside the area, around the point with widening steps, or everywhere."""
     if where.mode == "radius" and where.point is not None:
-        result = fs.search_facilities(records, filters, point=where.point, place_label=where.label,
-                                      radius_steps_km=steps, limit=limit)
+        result = fs.search_facilities(records, filters, point=where.point, place_label=_origin_label(where),
+                                      radius_steps_km=steps, limit=limit, min_results=MIN_NEARBY)
         return SearchOutcome(result.hits, result.searched, result.total_matches, where, result.radius_km)
     if where.mode == "everywhere" or not where.codes:
         result = fs.search_facilities(records, filters, limit=limit)
@@ -41,6 +43,11 @@ def run_search(
     result = fs.search_facilities(records, filters, places=where.codes, point=where.point,
                                   place_label=where.label, radius_steps_km=(_AREA_RADIUS_KM,), limit=limit)
     return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where)
+
+
+def _origin_label(where: Where) -> str:
+    """「高知県高知市の役所・役場」 or 「指定した地点（高知県高知市）」: where a radius is measured from."""
+    return f"指定した地点（{where.label}）" if where.from_point else f"{where.label}の役所・役場"
 
 
 def to_hit(hit: fs.FacilityHit) -> FacilityHit:

@@ -12,14 +12,24 @@ _STRONG_GUIDELINE = re.compile(
     r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|報告事項|報告義務|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
     r"G-?MIS|様式|院内掲示|とは|って(何|なに|どういう)|定義|意味|なぜ|どうして|いつから|いつまで|義務|療養計画書|"
     r"患者(へ|に)(の)?説明|公表|普及啓発|圏域|都道府県(は|が|の役割)|市町村(は|が|の役割)|研修|特定機能病院|地域医療構想|"
-    r"[12１２一二]号機能(の|と|とは|は|って)|報告(する|しなければ|が必要)|確認(する|される|の方法)"
+    r"[12１２一二]号機能(の|と|とは|は|って)|報告(する|しなければ|が必要)|確認(する|される|の方法)|"
+    r"患者説明|説明(の)?(義務|様式|項目|内容)|努力義務|報告項目|項目|罰則|過料|基準日|休院|対象外|除外|"
+    r"スケジュール|期限|コーディネーター"
 )
 _WEAK_GUIDELINE = re.compile(r"かかりつけ医|報告|機能|手続|体制|仕組み|どのよう|どうすれば|どうなって|何を|なにを")
-# Words that ask for places to go.
+# Words that ask for places to go (strong), and question words any question may use (weak).
 _SEEKING = re.compile(
-    r"探|さが|教えて|どこ|ありますか|ある[？?]|あります[？?]|紹介|知りたい|リスト|一覧|候補|行きたい|かかりたい|"
-    r"お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関|のは[？?]?$|ところ|所は"
+    r"探|さが|紹介|どこ|リスト|一覧|候補|行きたい|行ける|かかりたい|受診(でき|したい)|"
+    r"お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関|ところ|所は"
 )
+_ASKING = re.compile(r"教えて|ありますか|ある[？?]|あります[？?]|知りたい|のは[？?]?$|いますか")
+# 「高知市でかかりつけ医を探しています」: looking for a doctor, even with no function named.
+_DOCTOR_SEEKING = re.compile(
+    r"(かかりつけ医|かかりつけの(医師|先生|お医者さん)|お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関)"
+    r"(さん)?(を|が|は)?(探|さが|紹介|見つけ|知りたい|どこ|教えて)"
+)
+# A message that points back at the previous answer (「その日に休院していたら？」).
+_ANAPHORA = re.compile(r"その|それ|そこ|この(場合|日|制度|報告|時)|そう(いう|なると|した)|じゃあ|では|なら[、,]?|だったら")
 # Words of the domain at all; anything without them is out of scope.
 _DOMAIN = re.compile(
     r"医|病|診|療|看|介護|ケア|在宅|往診|入院|退院|報告|機能|患者|健診|検診|接種|ワクチン|薬|訪問|看取|ACP|人生会議|"
@@ -27,8 +37,13 @@ _DOMAIN = re.compile(
 )
 
 
-def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool) -> str:
-    """One of facility_search | guideline | emergency | out_of_scope (clarify is decided later)."""
+def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
+          previous_intent: str | None = None) -> str:
+    """One of facility_search | guideline | emergency | out_of_scope (clarify is decided later).
+
+    ``previous_intent`` is the intent of the previous turn: a follow-up of a guideline answer
+    (「その日に休院していたら？」) stays a guideline question.
+    """
     text = parsed.text
     if safety.emergency:
         return "emergency"
@@ -39,7 +54,7 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool) -
     if _STRONG_GUIDELINE.search(text):
         return "guideline"
     wants_place = bool(parsed.filters or parsed.kind or parsed.near or parsed.postal or parsed.latlng)
-    if wants_place and _SEEKING.search(text):
+    if (wants_place and (_SEEKING.search(text) or _ASKING.search(text))) or _DOCTOR_SEEKING.search(text):
         return "facility_search"
     if _WEAK_GUIDELINE.search(text):
         return "guideline"
@@ -47,9 +62,19 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool) -
         return "facility_search"
     if _SEEKING.search(text) and _DOMAIN.search(text):
         return "facility_search"
-    if _DOMAIN.search(text):
+    if _DOMAIN.search(text) or (previous_intent == "guideline" and _ANAPHORA.search(text)):
         return "guideline"
     return "out_of_scope"
+
+
+def asks_for_place(parsed: ParsedQuery) -> bool:
+    """The message also asks where to go (「今すぐ行ける病院は？」)."""
+    return bool(parsed.kind or parsed.near or parsed.filters or _SEEKING.search(parsed.text))
+
+
+def is_guideline_follow_up(text: str, previous_intent: str | None) -> bool:
+    """A guideline question that refers back to the previous guideline answer."""
+    return previous_intent == "guideline" and bool(_ANAPHORA.search(text))
 
 
 def is_follow_up(parsed: ParsedQuery) -> bool:

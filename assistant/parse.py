@@ -25,7 +25,9 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("home_visits", None, r"訪問診療(の)?(実績|件数|回数)"),
     ("home_care", "daytime", r"日中(だけ|のみ)(の)?(在宅|訪問)"),
     ("home_care", None, _VISIT),
-    ("off_hours", "rota", r"当番医|急患センター|輪番"),
+    # 在宅当番医制 is a 2号イ off-hours rota (ガイドライン 第2章第3節 ２号機能（イ）), not home care: the longer
+    # span wins over the bare 「在宅」 of the home_care rule above (see _resolve).
+    ("off_hours", "rota", r"(在宅)?当番医(制)?|急患センター|輪番(制)?"),
     ("off_hours", "self_plus_partners", r"(他の医療機関|ほかの医療機関|他院)と連携して(時間外|夜間|休日|随時)"),
     ("off_hours", "self_anytime", r"自院の連絡先|直接(連絡|電話)(でき|が(でき|つな))"),
     ("off_hours", None, r"(夜間|休日|時間外|深夜|夜中|土日|土曜|日曜|祝日|夜も|夜でも|休みの日|休診日|夕方以降|診療時間外|診察時間外)"
@@ -45,6 +47,8 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("vaccinations", None, r"予防接種|ワクチン|(インフル|コロナ).{0,6}接種"),
     ("consultation", None, r"(医療|健康|病気|体調|何でも|なんでも|気軽に)(の|について|に関する|のこと)?(を)?相談|相談に(乗|のっ|応じ)|相談(でき|しやす|にのって|したい|させて)"),
     ("function1", None, r"[1１一]号機能|かかりつけ医(機能)?(が(ある|あり)|を持|になって|として)|日常的(な診療|に診)|継続的に診"),
+    # 「24時間対応」 with no other anchor: the report's only round-the-clock item is 24時間の在宅医療 (2号ハ).
+    ("home_care_24h", None, r"24時間|二十四時間"),
 )
 _COMPILED = tuple((n, v, re.compile(p, re.IGNORECASE)) for n, v, p in _RULES)
 
@@ -57,8 +61,12 @@ _CLOSER = re.compile(r"もっと近|より近|もう少し近|もうちょっと
 _EVERYWHERE = re.compile(r"どこでも(いい|良い|かまわ|構わ)|場所は(問わ|どこでも)|全域|全国|地域は(問わ|どこでも)")
 _POSTAL = re.compile(r"〒?\s*(\d{3})[-‐‑–—−ー－]?(\d{4})(?!\d)")
 _LATLNG = re.compile(r"(-?\d{1,2}\.\d+)\s*[,、，]\s*(-?\d{2,3}\.\d+)")
-_REFINE = re.compile(r"その中|そのうち|その内|さっきの|先ほどの|前の(結果|検索)|それらの|さらに|加えて|絞(って|り|る)|"
-                     r"(だけ|のみ)(に|で)(して|お願い|絞)|に(して|変えて|限って)|それと|あと[、,]|も対応|もやって|もできる|も(いい|お願い)")
+# Markers that build on the previous result list: 「その中で」, 「…に絞って／絞り込んで」, 「…だけ（に）」, 「…のみ」,
+# 「…もしてくれるところ」.
+_REFINE = re.compile(r"その中|そのうち|その内|さっきの|先ほどの|前の(結果|検索)|それらの|さらに|加えて|絞(って|り|る|ら|れ)|"
+                     r"(だけ|のみ)(に|で|を|が)?(して|お願い|絞|見せ|表示|残|教え|知りたい|ください)|(だけ|のみ)[?？。!！]?$|"
+                     r"に(して|変えて|限って|限定)|それと|あと[、,]|"
+                     r"も(対応|やって|でき|して|診|み|受け|あ(る|り))|も(いい|お願い)")
 _KIND_SWITCH = re.compile(r"(病院|診療所|クリニック|医院)(だけ|のみ|に)(して|で|に|限)|(病院|診療所|クリニック)(に)?(変えて|して)")
 _ORDINAL = re.compile(r"([0-9]+|[一二三四五六七八九十])\s*(番目|件目|つ目|個目|番)")
 _PARTNERS = re.compile(r"連携先|連携(して)?(いる)?(医療機関|病院|先)|協力(先|医療機関)|パートナー")
@@ -95,21 +103,42 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _shadowed(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """Maximal munch: a longer match of another rule starts at the same place (「在宅当番医」 over 「在宅」)."""
+    return any(o[0] == span[0] and o[1] > span[1] for o in others)
+
+
+def _resolve(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Rule matches that survive: where two rules match from the same position the longer one wins (maximal
+    munch: 「在宅当番医」 is not 「在宅」); otherwise table order wins and a matched span is consumed (masked)
+    so later, looser rules cannot read it again."""
+    spans = [[m.span() for m in pattern.finditer(text) if m.end() > m.start()] for _, _, pattern in _COMPILED]
+    masked = text
+    out: list[tuple[str, str | None, int, int]] = []
+    for i, (name, value, pattern) in enumerate(_COMPILED):
+        others = [sp for j, group in enumerate(spans) if j != i for sp in group]
+        for match in pattern.finditer(masked):
+            if match.end() == match.start() or _shadowed(match.span(), others):
+                continue
+            out.append((name, value, *match.span()))
+            masked = masked[: match.start()] + "＿" * (match.end() - match.start()) + masked[match.end():]
+    return out
+
+
 def extract_filters(text: str) -> tuple[dict[str, object], ...]:
     """Function conditions (not kind, not location) named in a normalised message, in table order."""
-    rest = text
     found: list[dict[str, object]] = []
-    for name, value, pattern in _COMPILED:
-        if pattern.search(rest):
-            spec: dict[str, object] = {"name": name, "value": value}
-            if not _covered(found, spec):
-                found.append(spec)
-            rest = pattern.sub("＿", rest)
+    rest = text
+    for name, value, start, end in _resolve(text):
+        spec: dict[str, object] = {"name": name, "value": value}
+        if not _covered(found, spec) and spec not in found:
+            found.append(spec)
+        rest = rest[:start] + "＿" * (end - start) + rest[end:]
     for name, table in (("disease", DISEASE_WORDS), ("domain", DOMAIN_WORDS)):
         for word, regex in table:
             if re.search(regex, rest):
                 found.append({"name": name, "value": word})
-                rest = re.sub(regex, "＿", rest)
+                rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
     return tuple(found)
 
 

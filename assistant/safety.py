@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-# Phrases that mean "act now": the answer must start with the emergency numbers.
-_EMERGENCY = re.compile(
-    r"胸(が|の)?(痛|いた|苦し|くるし|締め付け)|胸痛|意識が(ない|無い|ありません|もうろう|朦朧|おかしい)|意識不明|"
-    r"呼吸が(苦し|くるし|でき|止ま|おかしい)|息が(でき|苦し|くるし|止ま)|息苦し|呼吸困難|"
-    r"けいれん|痙攣|ひきつけ|引きつけ|血が止まらない|大量(に)?出血|吐血|下血|"
-    r"ろれつが回らない|呂律|顔(の片側)?が(ゆがむ|歪|曲が)|片(側の)?(手足|腕|足)が(動かない|しびれ)|麻痺|"
-    r"倒れ(て|た)|反応がない|返事がない|窒息|喉に詰ま|のどに詰ま|誤飲|"
-    r"激しい(頭痛|腹痛)|突然の激しい|救急車|自殺|死にたい|大やけど|溺れ"
+# Phrases that mean "act now": the answer must start with the emergency numbers. Patterns are written in
+# hiragana/kanji; messages are NFKC-folded and katakana is folded to hiragana first (ケイレン → けいれん).
+# Stroke signs follow the FAST check (顔のゆがみ・腕や足のまひ・言葉の障害).
+_SYMPTOMS = (
+    # chest, breathing, consciousness
+    r"胸(が|の)?(痛|いた|苦し|くるし|締め付け|締めつけ|しめつけ|圧迫)|胸痛|"
+    r"意識(が|は)?(ない|無い|なく|ありません|もうろう|朦朧|おかしい|戻らな|薄|遠のい|低下)|意識不明|意識障害|"
+    r"意識を(失|うしな|なくし)|気を(失|うしな)|失神|気絶|"
+    r"呼吸(が|を)?(苦し|くるし|でき|止ま|とま|おかしい|していな|してな|困難)|息(が|を)?(でき|苦し|くるし|止ま|とま|していな|してな)|"
+    r"息苦し|いきぐるし|"
+    # no response, collapse, choking
+    r"反応(が|は)?(ない|無い|ありません|しな)|呼びかけ(に|て)(も)?(反応|応え|こたえ)|返事(が|を)?(ない|しな)|"
+    r"倒れ(て|た)|窒息|(喉|のど)に(詰|つま)|誤飲|誤嚥|"
+    # stroke (FAST)
+    r"ろれつ|呂律|言葉が(出な|でな|出てこな|でてこな|おかしい)|(急に|突然)(話せな|しゃべれな|喋れな)|"
+    r"(顔|口|口元|口もと)(の(片側|半分|片方))?(が|も)?(ゆが|歪|曲が|まが|下が|さが|垂れ|たれ)|"
+    r"片(側|方)?(の)?(手足|腕|うで|足|手)(が|に)?(動かな|しびれ|痺れ|まひ|麻痺|力が入らな)|"
+    r"(手足|腕|うで)(が|の|に)(しびれ|痺れ|まひ|麻痺|動かな|力が入らな)|麻痺|脳卒中の(疑|症状|サイン)|"
+    # seizures, bleeding, pain, injuries
+    r"けいれん|痙攣|ひきつけ|引きつけ|引き付け|血が(止まらな|とまらな)|大量(に)?(出血|の血)|吐血|下血|血を吐|"
+    r"激しい(頭痛|腹痛|胸の痛み)|(突然|急に)の?(激しい|ひどい)|今までにない(頭痛|痛み)|"
+    r"救急車|自殺|死にたい|大やけど|やけどがひどい|溺れ|おぼれ|あなふぃらきしー|"
 )
-_CHILD = re.compile(r"子ども|子供|こども|赤ちゃん|乳児|幼児|娘|息子|小児|うちの子|我が子")
-_FEVER = re.compile(r"熱|発熱|吐いて|嘔吐|下痢|泣き止まない|ぐったり")
-_NIGHT = re.compile(r"夜|夜中|深夜|夜間|休日|日曜|祝日|今すぐ|いま|今")
+_EMERGENCY = re.compile(_SYMPTOMS.rstrip("|"))
+# A symptom named as the *topic* of a search or question (「胸痛の診療をしている診療所」, 「麻痺のリハビリ」) is not
+# an emergency by itself; the answer still carries a one-line 119 pointer (see SYMPTOM_NOTE).
+_TOPIC_AFTER = re.compile(r"^(の|を|に|が|で|も|や|・)?(診療|診察|治療|外来|専門|検査|りはびり|対応|予防|相談|について|"
+                          r"とは|に関する|(を|が)?(診て|みて|診る|みる|診れ|扱)|のある|できる)")
+_ACUTE = re.compile(r"急に|突然|いきなり|今|いま(すぐ|さっき)|さっき|先ほど|ひどい|激しい|止まらな|とまらな|苦し|くるし|"
+                    r"助けて|たすけて|どうしたら|どうすれば|倒れ|動かな|呼んで|救急車")
+_CHILD = re.compile(r"子ども|子供|こども|赤ちゃん|赤ん坊|乳児|幼児|娘|息子|小児|うちの子|我が子|お子さん|孫")
+_FEVER = re.compile(r"熱(?!心|中|意|烈|帯|量|湯)|発熱|吐いて|吐いた|嘔吐|下痢|泣き止まな|なきやまな|ぐったり")
+_HIGH_FEVER = re.compile(r"高熱|高い熱|熱が高|(39|40|41|42)(\.\d)?\s*(度|℃|°)")
+_NIGHT = re.compile(r"夜|深夜|夜間|休日|日曜|祝日|土曜|週末|連休|年末年始|今すぐ|いますぐ|今晩|今夜")
 
 # 診断・投薬 questions: the assistant is not a doctor or pharmacist.
 _MEDICATION = re.compile(
@@ -36,6 +59,13 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 
+_CHRONIC = re.compile(r"後遺症|の後の|ずっと|以前から|前から|昔から|慢性|持病|長年|何年|りはびり")
+
+# Sentences shown on top of a non-emergency answer that still names a serious symptom as its topic.
+SYMPTOM_NOTE = ("※いま胸の痛み・意識の異常・呼吸の苦しさ・顔や手足のまひなどの症状が起きているときは、迷わず119番へ"
+                "（迷うときは #7119、お子さんのことは #8000）。")
+CHILD_NOTE = "※夜間・休日のお子さんの急な病気で受診を迷うときは、#8000（子ども医療電話相談）に相談できます。"
+
 EMERGENCY_NUMBERS: tuple[str, ...] = ("119", "#7119", "#8000")
 
 
@@ -47,17 +77,44 @@ class SafetyCheck:
     child_night: bool = False
     medical_advice: bool = False
     injection: bool = False
+    symptom_topic: bool = False  # a serious symptom named as a topic (「胸痛の診療をしている診療所」)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Safety lines to put on top of a non-emergency answer."""
+        if self.emergency:
+            return ()
+        return ((SYMPTOM_NOTE,) if self.symptom_topic else ()) + ((CHILD_NOTE,) if self.child_night else ())
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, katakana → hiragana: the form the symptom patterns are written in."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def _topical(text: str, match: re.Match[str]) -> bool:
+    """The symptom is what a search or question is about, not something happening now."""
+    return bool(_TOPIC_AFTER.match(text[match.end():]) or _CHRONIC.search(text))
 
 
 def check(text: str) -> SafetyCheck:
-    """Classify a (NFKC-normalised) message against the safety rules."""
-    child_night = bool(_CHILD.search(text) and _FEVER.search(text) and _NIGHT.search(text))
-    high_fever_child = bool(_CHILD.search(text) and re.search(r"高熱|(39|40|41)(度|℃)", text))
+    """Classify a message against the safety rules (emergency wins over everything else)."""
+    folded = fold(text)
+    acute = bool(_ACUTE.search(folded))
+    hits = list(_EMERGENCY.finditer(folded))
+    topic = bool(hits) and not acute and all(_topical(folded, m) for m in hits)
+    child = bool(_CHILD.search(folded))
+    fever = bool(_FEVER.search(folded) or _HIGH_FEVER.search(folded))
+    child_urgent = child and fever and bool(_NIGHT.search(folded) or _HIGH_FEVER.search(folded))
+    # 「夜間に子どもの発熱を診てくれる病院」 is a search: it gets the #8000 line, not the emergency answer.
+    child_topic = child_urgent and not acute and any(_topical(folded, m) for m in _FEVER.finditer(folded))
     return SafetyCheck(
-        emergency=bool(_EMERGENCY.search(text)) or child_night or high_fever_child,
-        child_night=child_night or high_fever_child,
+        emergency=(bool(hits) and not topic) or (child_urgent and not child_topic),
+        child_night=child_urgent,
         medical_advice=bool(_MEDICATION.search(text) or _DIAGNOSIS.search(text)),
         injection=bool(_INJECTION.search(text)),
+        symptom_topic=topic,
     )
 
 
@@ -67,17 +124,22 @@ def strip_injection(text: str) -> str:
     return "".join(p for p in parts if not _INJECTION.search(p)).strip()
 
 
-def emergency_text(child: bool) -> str:
+def emergency_text(child: bool, asked_for_place: bool = False) -> str:
     """The emergency guidance, numbers first (消防庁 #7119, 厚生労働省 #8000)."""
     lines = [
         "**命に関わるおそれがあります。迷わず119番で救急車を呼んでください。**",
-        "- 119：救急車（胸の痛み、意識がない、呼吸が苦しい、けいれん、激しい頭痛などはすぐに）",
+        "- 119：救急車（胸の痛み、意識がない、呼吸が苦しい、けいれん、顔のゆがみ・ろれつが回らない・手足のまひ、"
+        "激しい頭痛などはすぐに）",
         "- #7119：救急安心センター（救急車を呼ぶべきか迷うとき。実施していない地域もあります）",
         "- #8000：子ども医療電話相談（夜間・休日のお子さんの急な病気の相談）",
     ]
     if child:
         lines.insert(1, "お子さんの高熱やぐったりしている様子が夜間・休日に続くときは、#8000 に相談できます。"
                         "呼びかけに反応しない・けいれんが止まらない・呼吸が苦しそうなときはすぐ119番へ。")
+    if asked_for_place:
+        # Searching for a hospital first delays care: the ambulance team chooses where to take the patient.
+        lines.append("")
+        lines.append("病院を探して自分で向かうより、まず119番に電話してください。救急隊が症状に合った受け入れ先を探します。")
     lines.append("")
     lines.append("このアシスタントは診断や救急の判断はできません。落ち着いてから、かかりつけ医にも相談してください。")
     return "\n".join(lines)

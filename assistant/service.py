@@ -10,9 +10,9 @@ from typing import Any
 
 from assistant import safety
 from assistant.answer import Answer, Citation, FacilityHit
-from assistant.compose import SAMPLE_NOTICE, guideline_answer, not_found_text
+from assistant.compose import DATASET_NOTICE, SAMPLE_NOTICE, guideline_answer, not_found_text
 from assistant.errors import InputError
-from assistant.intent import route
+from assistant.intent import asks_for_place, is_guideline_follow_up, route
 from assistant.llm import Rephraser, make_rephraser
 from assistant.parse import normalize, parse
 from assistant.session import Session, SessionStore
@@ -20,6 +20,7 @@ from assistant.texts import (
     BM25PassageSearcher,
     IndexSearcher,
     PassageSearcher,
+    Tokenizer,
     citation_of,
     prefer_qa,
     quote_of,
@@ -67,6 +68,8 @@ class Assistant:
         self._dataset: FacilityDataset | None = None
         self._passages = tuple(passages) if passages is not None else None
         self._searcher = searcher
+        self._tokenize: Tokenizer | None = None
+        self.retrieval_problem = ""  # why the configured text index could not be used (then BM25 answers)
         self._rephraser = rephraser if rephraser is not None else make_rephraser(settings.assistant)
 
     # ---- lazily built resources ----------------------------------------------------------
@@ -95,13 +98,23 @@ class Assistant:
                 self._searcher = IndexSearcher(TextIndex.open(passages, r, self.settings.index_dir))
             except Exception as exc:  # noqa: BLE001 - a broken dense backend must not stop answering
                 log.warning("text index unavailable (%s); using in-memory BM25", exc)
+                self.retrieval_problem = str(exc)
                 self._searcher = BM25PassageSearcher(passages, make_tokenizer(r.sudachi_mode, r.synonyms))
         return self._searcher
+
+    @property
+    def tokenize(self) -> Tokenizer:
+        """The retrieval tokeniser (used to choose the quoted sentences)."""
+        if self._tokenize is None:
+            r = self.settings.retrieval
+            self._tokenize = make_tokenizer(r.sudachi_mode, r.synonyms)
+        return self._tokenize
 
     def warm_up(self) -> None:
         """Load the dataset and build the text index now (servers call this at start)."""
         _ = self.records
         self.searcher.search("かかりつけ医機能報告", 1, None)  # loads the embedder's first-call state too
+        self.tokenize("かかりつけ医機能報告")
         resolve_in_text(parse("高知市"))  # builds the municipality name pattern
 
     # ---- public surface ------------------------------------------------------------------
@@ -117,7 +130,9 @@ class Assistant:
         session.add_turn("user", text, answer.intent)
         session.add_turn("assistant", answer.answer[:300], answer.intent)
         self.sessions.save(session)
-        return _with(answer, session_id=session.id)
+        # docs/architecture.md: the notice is never empty while the active dataset is the fictional sample.
+        notice = answer.notice or (DATASET_NOTICE if self.sample_data else "")
+        return _with(answer, session_id=session.id, notice=notice)
 
     def search_facilities(
         self, filters: Sequence[Mapping[str, Any]], location: str | None = None, limit: int | None = None,
@@ -138,8 +153,10 @@ class Assistant:
         text = check_message(query)
         if not 1 <= int(k) <= 50:
             raise InputError("件数（k）は1〜50で指定してください。")
-        found = self.searcher.search(normalize(text), int(k), sources)
-        return [{**citation_of(p).to_dict(), "doc": p.doc, "score": round(s, 4)} for p, s in found]
+        query = normalize(text)
+        found = self.searcher.search(query, int(k), sources)
+        return [{**citation_of(p, query, self.tokenize).to_dict(), "doc": p.doc, "score": round(s, 4)}
+                for p, s in found]
 
     def facility(self, facility_id: str) -> dict[str, Any] | None:
         """The export record of one facility, or None."""
@@ -152,25 +169,30 @@ class Assistant:
 
     def _answer(self, text: str, session: Session, given: Where | None) -> Answer:
         check = safety.check(normalize(text))
-        notes: list[str] = []
+        notes: list[str] = list(check.notes)
         if check.injection:
             notes.append(safety.INJECTION_NOTE)
             text = safety.strip_injection(text)
             if not text:
                 return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
         parsed = parse(text)
-        intent = route(parsed, check, session.last is not None)
+        previous = _previous_intent(session)
+        intent = route(parsed, check, session.last is not None, previous)
         if intent == "emergency":
             session.pending_specs = None
-            return Answer("emergency", safety.emergency_text(check.child_night), emergency=True,
-                          numbers=safety.EMERGENCY_NUMBERS)
+            body = safety.emergency_text(check.child_night, asked_for_place=asks_for_place(parsed))
+            return Answer("emergency", body, emergency=True, numbers=safety.EMERGENCY_NUMBERS)
         turns = FacilityTurns(self)
         if intent == "facility_search" or (not check.medical_advice and turns.is_place_reply(parsed, session)):
             return self._rephrased(turns.handle(parsed, session, given, notes))
         if intent == "out_of_scope":
             body = safety.refusal_text() if check.medical_advice else safety.out_of_scope_text()
             return Answer("out_of_scope", "\n".join([*notes, body]))
-        return self._guideline(parsed.text, notes)
+        query = parsed.text
+        if is_guideline_follow_up(query, previous):
+            # 「その日に休院していたら？」 only makes sense together with the question it follows.
+            query = f"{_previous_question(session)} {query}".strip()
+        return self._guideline(query, notes)
 
     def _guideline(self, text: str, notes: list[str]) -> Answer:
         found = self._passages_for(text)
@@ -179,8 +201,10 @@ class Assistant:
         best = found[0][0]
         related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref][:3]
         related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
-        body = guideline_answer(best, where_of(best), quote_of(best), related)
-        citations: list[Citation] = [citation_of(best)] + [citation_of(p) for p in related_qa]
+        quote = quote_of(best, text, self.tokenize)
+        body = guideline_answer(best, where_of(best), quote, related)
+        citations: list[Citation] = [citation_of(best, text, self.tokenize)]
+        citations += [citation_of(p, text, self.tokenize) for p in related_qa]
         answer = Answer("guideline", "\n".join([*notes, body]), citations=tuple(citations),
                         suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related))
         return self._rephrased(answer)
@@ -214,6 +238,18 @@ class Assistant:
     def notice_for(self, hits: Sequence[FacilityHit]) -> str:
         """The sample-data notice whenever a listed facility (or the dataset) is fictional."""
         return SAMPLE_NOTICE if self.sample_data or any(h.sample for h in hits) else ""
+
+
+def _previous_intent(session: Session) -> str | None:
+    """The intent of the previous user turn, if any."""
+    users = [t for t in session.turns if t.get("role") == "user"]
+    return users[-1].get("intent") if users else None
+
+
+def _previous_question(session: Session) -> str:
+    """The previous user message (the question a follow-up refers to)."""
+    users = [t for t in session.turns if t.get("role") == "user"]
+    return users[-1].get("text", "") if users else ""
 
 
 def _with(original: Answer, **changes: Any) -> Answer:

@@ -13,7 +13,8 @@ from corpus.passage import Passage
 from retrieval.bm25 import BM25Index
 from retrieval.text_search import TextIndex
 
-QUOTE_CHARS = 240
+QUOTE_CHARS = 300
+Tokenizer = Callable[[str], list[str]]
 
 
 class PassageSearcher(Protocol):
@@ -56,12 +57,27 @@ class IndexSearcher:
         return [(hit.passage, hit.score) for hit in self.index.search(query, k, sources)]
 
 
-def prefer_qa(found: list[tuple[Passage, float]], window: int = 2) -> list[tuple[Passage, float]]:
-    """A Q&A item in the top ``window`` goes first: it is written as the answer to a question."""
-    for i, (passage, _) in enumerate(found[:window]):
-        if passage.source == "qa":
-            return [found[i], *found[:i], *found[i + 1:]]
-    return found
+QA_MARGIN = 0.25  # share of the top-list score spread within which a Q&A item counts as tied with the best
+QA_WINDOW = 6
+
+
+def prefer_qa(found: list[tuple[Passage, float]], margin: float = QA_MARGIN,
+              window: int = QA_WINDOW) -> list[tuple[Passage, float]]:
+    """The best Q&A item goes first when its fused score is within ``margin`` of the best passage's score.
+
+    The margin is a share of the score spread of the top ``window`` (best minus the last of them), so the rule
+    means the same for BM25, score fusion and RRF scores. Q&A items are written as answers to questions, so
+    among near ties they answer best; a Q&A item clearly behind the best passage stays where it is.
+    """
+    top = found[:window]
+    qa = next((i for i, (p, _) in enumerate(top) if p.source == "qa"), None)
+    if qa is None or qa == 0:
+        return found
+    best, last = top[0][1], top[-1][1]
+    spread = best - last
+    if spread > 0 and (best - top[qa][1]) / spread > margin:
+        return found
+    return [found[qa], *found[:qa], *found[qa + 1:]]
 
 
 def _answer_part(passage: Passage) -> str:
@@ -72,19 +88,61 @@ def _answer_part(passage: Passage) -> str:
     return text
 
 
-def quote_of(passage: Passage, limit: int = QUOTE_CHARS) -> str:
-    """A short verbatim quote (cut at a sentence end when possible)."""
-    text = re.sub(r"\n+", "", _answer_part(passage))
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    end = cut.rfind("。")
-    return cut[: end + 1] if end > limit // 2 else cut + "…"
+def split_sentences(text: str) -> list[str]:
+    """Lines, each split after 「。」: the units a quote is built from."""
+    return [part.strip() for line in text.splitlines() for part in re.split(r"(?<=。)", line) if part.strip()]
 
 
-def citation_of(passage: Passage) -> Citation:
-    """The Answer JSON citation for one passage."""
-    return Citation(passage.source, passage.ref, passage.title, passage.page, quote_of(passage), passage.doc)
+_LEAD_IN = re.compile(r"[：:]$|以下の|次の")  # 「以下の項目について説明を行うこと。」 announces what follows
+_ITEM = re.compile(r"^[➢・○◯●⚫※\-–①-⑳⑴-⒇]|^[\(（]?[0-9０-９一二三四五六七八九十ア-ン]{1,2}[\)）.．、]")
+_MIN_QUOTE = 80  # a quote shorter than this also takes the next sentence, for context
+
+
+def _overlaps(units: Sequence[str], query: str, tokenize: Tokenizer | None) -> list[int]:
+    """Distinct query tokens each unit shares (all zero without a query)."""
+    if not query or tokenize is None:
+        return [0] * len(units)
+    wanted = set(tokenize(query))
+    return [len(wanted & set(tokenize(u))) for u in units]
+
+
+def _window(units: Sequence[str], overlaps: Sequence[int], limit: int) -> tuple[int, int]:
+    """The best unit (earliest on ties), grown forwards then backwards over units that add to the answer."""
+    first = last = max(range(len(units)), key=lambda i: (overlaps[i], -i))
+    size = len(units[first])
+    listing = bool(_LEAD_IN.search(units[first]))
+    while last + 1 < len(units) and size + len(units[last + 1]) <= limit:
+        nxt = units[last + 1]
+        listing = listing and bool(_ITEM.match(nxt)) or bool(_LEAD_IN.search(units[last]))
+        if not (overlaps[last + 1] or listing or size < _MIN_QUOTE):
+            break
+        last += 1
+        size += len(nxt)
+    while first > 0 and overlaps[first - 1] and size + len(units[first - 1]) <= limit:
+        first -= 1
+        size += len(units[first])
+    return first, last
+
+
+def quote_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = None, limit: int = QUOTE_CHARS) -> str:
+    """A verbatim quote chosen by relevance to ``query`` (token overlap per sentence, retrieval tokeniser).
+
+    The best sentence is kept whole; the sentences after it join when they also match, when it announces a
+    list (「以下の項目…」) or while the quote is very short; those before it join when they also match; all
+    within ``limit`` characters. Without a query the quote starts at the beginning.
+    """
+    units = split_sentences(_answer_part(passage))
+    if not units:
+        return ""
+    first, last = _window(units, _overlaps(units, query, tokenize), limit)
+    text = " ".join(units[first:last + 1])
+    return ("…" if first > 0 else "") + text + ("…" if last + 1 < len(units) else "")
+
+
+def citation_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = None) -> Citation:
+    """The Answer JSON citation for one passage (the quote chosen by relevance when a query is given)."""
+    return Citation(passage.source, passage.ref, passage.title, passage.page,
+                    quote_of(passage, query, tokenize), passage.doc)
 
 
 def where_of(passage: Passage) -> str:

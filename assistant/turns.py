@@ -132,7 +132,7 @@ class FacilityTurns:
         outcome = run_search(records, filters, where, steps, limit)
         # Grounding guard: a facility failing any condition is never listed.
         hits = tuple(to_hit(h) for h in outcome.hits if all(f.test(h.facility) for f in filters))
-        conditions = conditions_line(filters, outcome.where)
+        conditions = conditions_line(filters, outcome.where, outcome.radius_km)
         suggestions: list[str] = []
         if hits:
             text = facility_answer(hits, outcome.total, outcome.searched, conditions, outcome.where, notes)

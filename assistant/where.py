@@ -18,6 +18,12 @@ class Where:
     mode: str
     places: tuple[Place, ...] = ()
     point: tuple[float, float] | None = None
+    from_point: bool = False  # the point is the user's own coordinates, not a town hall
+
+    @property
+    def origin(self) -> str:
+        """What distances are measured from: the given point, or the municipality's town hall (役所・役場)."""
+        return "指定した地点" if self.from_point else "役所・役場"
 
     @property
     def label(self) -> str:
@@ -45,13 +51,13 @@ class Where:
 
     def with_mode(self, mode: str) -> Where:
         """The same place searched another way (area ↔ radius)."""
-        return Where(self.text, mode, self.places, self.point)
+        return Where(self.text, mode, self.places, self.point, self.from_point)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the ``location`` of the Answer JSON, plus what a session needs)."""
         return {
             "text": self.text, "mode": self.mode, "label": self.label,
-            "point": list(self.point) if self.point else None,
+            "point": list(self.point) if self.point else None, "from_point": self.from_point,
             "places": [{"code": p.code, "prefecture": p.prefecture, "municipality": p.municipality,
                         "lat": p.lat, "lng": p.lng, "codes": list(p.filter_codes), "detail": p.detail}
                        for p in self.places],
@@ -64,7 +70,8 @@ def where_from_dict(data: dict[str, Any]) -> Where:
                          tuple(c for c in p.get("codes", ()) if c != p["code"]), p.get("detail", ""))
                    for p in data.get("places", []))
     point = data.get("point")
-    return Where(data.get("text", ""), data.get("mode", "area"), places, tuple(point) if point else None)
+    return Where(data.get("text", ""), data.get("mode", "area"), places, tuple(point) if point else None,
+                 bool(data.get("from_point", False)))
 
 
 EVERYWHERE = Where("全域", "everywhere")
@@ -82,8 +89,9 @@ def _from_result(result: LocationResult, near: bool) -> Where:
     places = result.places
     first = places[0]
     point = (first.lat, first.lng) if len(places) == 1 else None
-    if result.kind == "latlng" or (near and point is not None):
-        return Where(result.query, "radius", places, point)
+    from_point = result.kind == "latlng"
+    if from_point or (near and point is not None):
+        return Where(result.query, "radius", places, point, from_point)
     return Where(result.query, "area", places, point)
 
 

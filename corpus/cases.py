@@ -27,13 +27,15 @@ class CaseStudy:
     population: str  # 総人口・高齢者割合 as printed
     area: str  # 面積 as printed
     area_type: str  # 医療圏分類: 大都市型/地方都市型/過疎地域型 ("" for prefecture-wide cases)
-    functions: tuple[str, ...]  # 2号 functions marked ○ (subset of FUNCTIONS)
+    functions: tuple[str, ...]  # 2号 functions marked ○ (subset of FUNCTIONS), see functions_basis
     other: str  # その他 column note, e.g. "ICT活用"
     summary: str  # 概要 from the table of cases
     text: str
     page: int | None  # page number printed in the 事例集 itself (the Ｐ.N markers are too sparse there)
     doc_page: int | None  # same, as listed in the 掲載事例一覧 table
-    functions_basis: str = "table"  # how ``functions`` was determined (see cases._functions)
+    marks: int = 0  # how many of the four 2号 columns carry ○ (exact, read from the table)
+    # (function, basis) for each of FUNCTIONS: how its flag was determined (codes in BASIS)
+    functions_basis: tuple[tuple[str, str], ...] = ()
     doc: str = CASES_DOC
 
     def to_passage(self) -> Passage:
@@ -55,7 +57,7 @@ class CaseStudy:
                 "region": self.region,
                 "area_type": self.area_type,
                 "functions": list(self.functions),
-                "functions_basis": self.functions_basis,
+                "functions_basis": dict(self.functions_basis),
                 "population": self.population,
             },
         )
@@ -72,7 +74,24 @@ _AREA = re.compile(r"(大都市型|地方都市型|過疎地域型)")
 _TITLE = re.compile(r"^\s*(\d{1,2})[.．]\s*(\S.*?)\s*$")
 _POPULATION = re.compile(r"^\s*総人口・高齢(?:者割合|化率)\s*(.+?)\s*$")
 _AREA_SIZE = re.compile(r"^\s*面積\s*(.+?)\s*$")
-_CITED = re.compile(r"事例集\s*P\.(\d+)")
+_CITATION = re.compile(r"（事例集\s*(P\.[^）]*)")  # 「（事例集 P.5 福井県、P.36 新潟県医師会の事例参照）」
+_CITED_PAGE = re.compile(r"P\.\s*(\d+)")
+# How a flag was determined, strongest first. Only "table" is read from the ○ table itself; the
+# extraction kept how many ○ a row has but not in which columns.
+BASIS: dict[str, str] = {
+    "table": "○が4つ（全列に○）",
+    "guideline-citation": "ガイドライン第4章第4節の当該機能の協議イメージ例がこの事例を引用",
+    "case-summary": "事例の題名・概要（掲載事例一覧）が当該機能を名指し",
+    "text-frequency": "事例本文での関連語の多さによる推定",
+    "count-filled": "○の数が他の機能で埋まるため無印と推定",
+}
+# Terms that name a function outright in a case's title or 概要 (stricter than _FUNCTION_WORDS).
+_SUMMARY_WORDS: dict[str, tuple[str, ...]] = {
+    "時間外診療": ("時間外", "24時間", "夜間", "休日"),
+    "入退院支援": ("入退院", "退院支援", "後方支援"),
+    "在宅医療": ("在宅医", "在宅診療", "訪問診療", "往診", "看取り"),
+    "介護連携": ("医介連携", "介護連携", "ケアマネ", "介護支援専門員"),
+}
 # Words whose frequency in a case's text ranks the 2号 functions when the ○ columns were lost.
 _FUNCTION_WORDS: dict[str, tuple[str, ...]] = {
     "時間外診療": ("時間外", "夜間", "休日", "24時間", "救急"),
@@ -147,8 +166,11 @@ def _row(number: int, lines: Sequence[str]) -> _Row:
     )
 
 
-def _cited_functions(texts: Sequence[str]) -> dict[int, set[str]]:
-    """Functions under whose 協議イメージ例 (ガイドライン 第4章第4節) each 事例集 page is cited."""
+def cited_functions(texts: Sequence[str]) -> dict[int, set[str]]:
+    """Functions under whose 協議イメージ例 (ガイドライン 第4章第4節) each 事例集 page is cited.
+
+    One citation may name several pages (「事例集 P.5 福井県、P.36 新潟県医師会」); every one counts.
+    """
     cited: dict[int, set[str]] = {}
     example = 0
     for text in texts:
@@ -156,26 +178,36 @@ def _cited_functions(texts: Sequence[str]) -> dict[int, set[str]]:
             example = int(m.group(1).translate(_FULL))
         elif re.match(r"^\s*第[0-9０-９]章", text) and example:
             break
-        for page in _CITED.findall(text):
-            if example in _EXAMPLE_FUNCTION:
+        if example not in _EXAMPLE_FUNCTION:
+            continue
+        for citation in _CITATION.findall(text):
+            for page in _CITED_PAGE.findall(citation):
                 cited.setdefault(int(page), set()).add(_EXAMPLE_FUNCTION[example])
     return cited
 
 
-def _functions(row: _Row, text: str, cited: set[str]) -> tuple[tuple[str, ...], str]:
-    """The 2号 functions marked ○, and how they were determined.
+def _functions(row: _Row, named: str, text: str, cited: set[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The 2号 functions marked ○, and for each function how its flag was determined.
 
     The extraction keeps how many ○ a row has but not their columns. With four ○ every function is
-    marked; otherwise functions the guideline cites the case for come first, then the ones the case
-    text talks about most.
+    marked. Otherwise the ○ go, in this order, to the functions the guideline cites the case for,
+    those the case's title or 概要 names, then those its text talks about most.
     """
     if row.marks >= len(FUNCTIONS):
-        return FUNCTIONS, "table"
-    folded = nfkc(text)
+        return FUNCTIONS, tuple((f, "table") for f in FUNCTIONS)
+    folded, summary = nfkc(text), nfkc(named)
     score = {f: sum(folded.count(nfkc(w)) for w in words) for f, words in _FUNCTION_WORDS.items()}
-    ranked = sorted(FUNCTIONS, key=lambda f: (f not in cited, -score[f], FUNCTIONS.index(f)))
+    evidence = {
+        f: "guideline-citation" if f in cited
+        else "case-summary" if any(nfkc(w) in summary for w in _SUMMARY_WORDS[f])
+        else "text-frequency"
+        for f in FUNCTIONS
+    }
+    strength = list(BASIS)
+    ranked = sorted(FUNCTIONS, key=lambda f: (strength.index(evidence[f]), -score[f], FUNCTIONS.index(f)))
     chosen = set(ranked[: row.marks])
-    return tuple(f for f in FUNCTIONS if f in chosen), "table-count+guideline-citations+text"
+    basis = tuple((f, evidence[f] if f in chosen else "count-filled") for f in FUNCTIONS)
+    return tuple(f for f in FUNCTIONS if f in chosen), basis
 
 
 def _case_blocks(lines: Sequence[Line]) -> list[tuple[int, str, list[Line]]]:
@@ -220,12 +252,13 @@ def parse_cases(lines: Sequence[Line]) -> list[CaseStudy]:
     """Parse the 16 case studies with their table attributes and repaired text."""
     texts = [ln.text for ln in lines]
     rows = _table_rows(texts)
-    cited = _cited_functions(texts)
+    cited = cited_functions(texts)
     cases = []
     for number, title, body in _case_blocks(lines):
         row = rows[number - 1]
         text = repair(ln.text for ln in body if not _POPULATION.match(ln.text) and not _AREA_SIZE.match(ln.text))
-        functions, basis = _functions(row, text, cited.get(row.doc_page or -1, set()))
+        named = f"{title}\n{row.summary}"
+        functions, basis = _functions(row, named, text, cited.get(row.doc_page or -1, set()))
         region = _region(title, row.actor)
         cases.append(
             CaseStudy(
@@ -244,6 +277,7 @@ def parse_cases(lines: Sequence[Line]) -> list[CaseStudy]:
                 text=text,
                 page=row.doc_page,  # the 事例集's own page, as the guideline cites it (「事例集 P.9」)
                 doc_page=row.doc_page,
+                marks=row.marks,
                 functions_basis=basis,
             )
         )

@@ -19,7 +19,13 @@ _ITEM = re.compile(r"^\s*（([0-9０-９]+)）\s*(.+?)\s*$")
 _CIRCLED = re.compile(r"^\s*([①-⑳])\s*(.+?)\s*$")
 _APPENDIX = re.compile(r"^\s*参考資料([0-9０-９]+)[.．]\s*(.+?)\s*$")
 _FOOTNOTE = re.compile(r"^\s*(\d{1,2})\s+(\S.*?)\s*$")
-_LAW_HEAD = re.compile(r"^\s*〇(医療法.*)$")  # U+3007 opens a quoted article; U+25CB ○ is an ordinary bullet
+# U+3007 〇 opens a quoted article. U+25CB ○ is an ordinary bullet (「○ 医療法において、…」) except when it
+# is glued to a bare article reference (「○医療法第 30 条の 18 の４第６項」, a typo in 第2章第2節（２）④).
+_LAW_HEAD = re.compile(r"^\s*(?:〇|○(?=医療法[^、。]{0,30}[項号]\s*$))(医療法.*)$")
+# A block label on its own line that closes the previous ① item: 「※その他の報告事項」「留意事項」
+# (ガイドライン 第2章第3節（２）, P.12), and the ＜１号機能＞／＜２号機能＞ group labels.
+_BLOCK_LABEL = re.compile(r"^\s*※?\s*(その他の報告事項|留意事項)\s*$")
+_GROUP_LABEL = re.compile(r"^\s*＜\s*([0-9０-９]号機能)\s*＞\s*$")
 _UNIT_START = re.compile(r"^\s*(?:[○⚫•➢※]|（※|【|図\s*[0-9０-９]|＜|出典：|（[0-9０-９]+）)")
 BIG_UNIT = 1200  # a unit longer than this with no inner structure (a flattened table) is split by lines
 _LABELS = ("具体的な機能", "背景及び政策課題", "その他の報告事項", "報告事項", "圏域", "参加者")
@@ -83,6 +89,12 @@ class _Heading:
     key: str  # piece of the ref, e.g. "第2章", "（２）"
     label: str  # human heading for the path
 
+    @property
+    def title(self) -> str:
+        """The heading without its enumerator (the ref already carries 「⑤」「（２）」「第3節」)."""
+        rest = self.label.removeprefix(self.key).strip()
+        return rest or self.label.strip("＜＞※ ")
+
 
 def _heading(text: str, inside_example: bool, nxt: str = "") -> _Heading | None:
     """Recognise a heading line (章/節/（N）/①/参考資料)."""
@@ -100,10 +112,25 @@ def _heading(text: str, inside_example: bool, nxt: str = "") -> _Heading | None:
         if inside_example and title.startswith(_STEPS):
             return None  # the five steps of an example stay inside the example's text
         return _Heading(3, f"（{m.group(1)}）", f"（{m.group(1)}）{title}")
+    if m := _BLOCK_LABEL.match(text):
+        return _Heading(4, m.group(1), m.group(1))
+    if m := _GROUP_LABEL.match(text):
+        return _Heading(4, f"＜{m.group(1)}＞", f"＜{m.group(1)}＞")
+    return _circled_heading(text, nxt)
+
+
+def _circled_heading(text: str, nxt: str) -> _Heading | None:
+    """A ①… item heading: a 号機能 item (第2章第3節（２）) or a dated step followed by ○ bullets (第2章第2節（２））."""
     circled = _CIRCLED.match(text)
-    if circled and not circled.group(2).endswith("。") and "号機能" in circled.group(2) + nxt:
-        label = f"{circled.group(1)} {circled.group(2)}"
-        return _Heading(4, circled.group(1), label if "号機能" in label else label + nxt)
+    if not circled or circled.group(2).endswith("。"):
+        return None
+    label = f"{circled.group(1)} {circled.group(2)}"
+    if "号機能" in label:
+        return _Heading(4, circled.group(1), label)
+    if "号機能" in nxt:  # a heading wrapped onto the next line
+        return _Heading(4, circled.group(1), label + nxt)
+    if nxt.startswith(("○", "〇")) and re.match(r"[①-⑳]\s", text.strip()):
+        return _Heading(4, circled.group(1), label)
     return None
 
 
@@ -328,7 +355,7 @@ def _close(sections: list[GuidelineSection], stack: list[_Heading], lines: list[
             number=len(sections) + 1,
             ref="".join(h.key for h in stack),
             path=tuple(h.label for h in stack),
-            title=stack[-1].label,
+            title=stack[-1].title,
             page=pages[0] if pages else None,
             page_end=pages[-1] if pages else None,
             text="\n".join(c.text for c in chunks),

@@ -21,6 +21,7 @@ from corpus.sample_profiles import (
     CARE_HOMES,
     DAYTIME_FACTOR,
     NAME_WORDS,
+    PLACE_WORDS,
     POPULATION_K,
     PROFILES,
     Profile,
@@ -56,22 +57,51 @@ def _jitter(rng: random.Random, m: Municipality) -> tuple[float, float]:
     return round(lat, 6), round(lng, 6)
 
 
-def _name(rng: random.Random, m: Municipality, profile: Profile, taken: set[str]) -> str:
-    """A fictional name, unique in the dataset (partners are referred to by name)."""
-    stem = m.name.removesuffix("区").removesuffix("市").removesuffix("町").removesuffix("村")
-    for attempt in range(40):
-        extra = "" if attempt < 8 else f"第{attempt // 8 + 1}"
-        name = f"{stem}{rng.choice(NAME_WORDS)}{extra}{profile.suffix}（サンプル）"
-        if name not in taken:
-            taken.add(name)
-            return name
-    raise RuntimeError("sample name space exhausted")
+class NameBook:
+    """Hands out fictional names that are unique in the dataset (partners are referred to by name).
+
+    The word of a name is drawn from the generator's main stream exactly as ``sample:v1`` did (up to
+    eight tries for a free plain name), so that fixing the names left every other value in place.
+    v1 then fell back to numbered names (「高知つばさ第2内科クリニック」, which reads as a branch of
+    「高知つばさ内科クリニック」); instead, a place word (「駅前」「本町」…) is drawn from a stream of its own.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(f"{seed}:names")
+        self._taken: set[str] = set()
+        self._v1_drawn: set[str] = set()  # v1's names, only to repeat its draws from the main stream
+
+    def name(self, rng: random.Random, m: Municipality, profile: Profile) -> str:
+        """A free name 〈市区町村〉〈語〉〈種別〉（サンプル）, or with a place word when that is taken."""
+        stem = m.name.removesuffix("区").removesuffix("市").removesuffix("町").removesuffix("村")
+        plain = self._draw_like_v1(rng, f"{stem}{{}}{profile.suffix}（サンプル）")
+        if plain and plain not in self._taken:
+            self._taken.add(plain)
+            return plain
+        variants = [(place, word) for place in PLACE_WORDS for word in NAME_WORDS]
+        self._rng.shuffle(variants)
+        for place, word in variants:
+            name = f"{stem}{place}{word}{profile.suffix}（サンプル）"
+            if name not in self._taken:
+                self._taken.add(name)
+                return name
+        raise RuntimeError(f"sample name space exhausted in {m.name}")
+
+    def _draw_like_v1(self, rng: random.Random, pattern: str) -> str | None:
+        """v1's loop: a plain name if one of eight draws is free, else None (v1 numbered it)."""
+        for attempt in range(40):
+            extra = "" if attempt < 8 else f"第{attempt // 8 + 1}"
+            name = pattern.format(rng.choice(NAME_WORDS) + extra)
+            if name not in self._v1_drawn:
+                self._v1_drawn.add(name)
+                return None if extra else name
+        return None  # v1 gave up here; the place words still have room
 
 
 def _base(rng: random.Random, m: Municipality, serial: int, hospital: bool, profile: Profile,
-          taken: set[str]) -> dict[str, Any]:
+          names: NameBook) -> dict[str, Any]:
     lat, lng = _jitter(rng, m)
-    name = _name(rng, m, profile, taken)
+    name = names.name(rng, m, profile)
     beds = rng.choice((20, 48, 60, 99, 120, 150, 199, 240, 320, 450)) if hospital else (
         19 if rng.random() < 0.05 else 0)
     return {
@@ -178,13 +208,13 @@ def _report(rng: random.Random, record: dict[str, Any], profile: Profile, vocab:
 
 
 def _municipality_records(rng: random.Random, m: Municipality, vocab: Vocab,
-                          taken: set[str]) -> list[dict[str, Any]]:
+                          names: NameBook) -> list[dict[str, Any]]:
     rural = POPULATION_K.get(m.prefecture, {}).get(m.name, 5.0) < RURAL_K
     out = []
     for serial in range(1, facility_count(m) + 1):
         hospital = serial > 1 and rng.random() < HOSPITAL_SHARE.get(m.prefecture, 0.08)
         profile = hospital_profile() if hospital else rng.choices(PROFILES, weights=[p.weight for p in PROFILES])[0]
-        record = _base(rng, m, serial, hospital, profile, taken)
+        record = _base(rng, m, serial, hospital, profile, names)
         _report(rng, record, profile, vocab, rural)
         out.append(record)
     return out
@@ -218,10 +248,10 @@ def generate(seed: int = SEED, prefectures: tuple[str, ...] = ("東京都", "高
     """The fictional dataset for every municipality of the given prefectures."""
     rng, vocab = random.Random(seed), load_vocab()
     records: list[dict[str, Any]] = []
-    taken: set[str] = set()
+    names = NameBook(seed)
     for prefecture in prefectures:
         for m in in_prefecture(prefecture):
-            records.extend(_municipality_records(rng, m, vocab, taken))
+            records.extend(_municipality_records(rng, m, vocab, names))
     _assign_partners(rng, records)
     return [facility_from_dict(r) for r in records]
 

@@ -83,6 +83,9 @@ def diseases_for(domains: list[str], vocab: Vocab, rng: random.Random) -> list[s
 
 NAME_WORDS = ("あおば", "ひだまり", "みらい", "さくら", "わかば", "こもれび", "つばさ", "ひかり", "やまびこ",
               "しおかぜ", "そよかぜ", "あさひ", "ほしぞら", "もみじ", "すずらん", "かえで", "なぎさ", "いずみ")
+# Place words that tell apart two facilities of the same kind and word in one municipality.
+PLACE_WORDS = ("駅前", "本町", "けやき通り", "いちょう通り", "緑町", "栄町", "新町", "旭町", "元町", "朝日台",
+               "つつじが丘", "宮前", "東口", "西口")
 CARE_HOMES = ("特別養護老人ホームあおぞら", "介護老人保健施設ひなた", "グループホームこすもす",
               "介護医療院やすらぎ", "特別養護老人ホームせせらぎ", "有料老人ホームなごみ")
 

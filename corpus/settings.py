@@ -25,11 +25,11 @@ def default_data_dir() -> Path:
 class RetrievalSettings:
     """Text and facility retrieval."""
 
-    embedder: str = "use-m3"  # name in retrieval.embedders registry; "none" = BM25 only
+    embedder: str = "e5-small"  # name in retrieval.embedders registry; "none" = BM25 only (docs/retrieval.md)
     st_model_path: str = ""  # local folder for the sentence-transformers backend
     sudachi_mode: str = "C"  # A | B | C
     synonyms: bool = True
-    fusion: str = "rrf"  # rrf | score | bm25 | dense
+    fusion: str = "score"  # rrf | score | bm25 | dense
     rrf_k: int = 60
     top_k: int = 5
 

@@ -125,6 +125,8 @@ def run_ablation(name: str, settings: Settings, factory: Factory, splits: tuple[
         assistant = factory(settings)
         results = [CaseResult(case.suite, case.id, case.split, retrieval_scores(assistant, case))
                    for suite in ABLATION_SUITES for case in load_suite(suite, splits)]
+        if getattr(assistant, "retrieval_problem", ""):  # the assistant fell back to BM25: not this variant
+            raise RuntimeError(assistant.retrieval_problem)  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - e.g. a backend whose model is not installed
         return Ablation(name, config, error=f"{type(exc).__name__}: {exc}")
     return Ablation(name, config, tuple(summaries_for(results, ABLATION_SUITES, splits)))

@@ -62,9 +62,10 @@ def _km(value: float) -> str:
 
 
 def _by_distance(
-    matched: Sequence[Facility], point: tuple[float, float], steps: Sequence[float]
+    matched: Sequence[Facility], point: tuple[float, float], steps: Sequence[float], min_results: int = 1
 ) -> tuple[list[tuple[float, Facility]], float, bool]:
-    """The matches within the first radius step that has any (nearest first), the radius and widened flag."""
+    """The matches within the first radius step holding at least ``min_results`` (else the largest step),
+    nearest first, with the radius and whether it was widened."""
     lat, lng = point
     located = sorted(
         ((haversine_km((lat, lng), (f.lat, f.lng)), f) for f in matched if f.lat is not None and f.lng is not None),
@@ -72,12 +73,16 @@ def _by_distance(
     )
     for i, radius in enumerate(steps):
         within = [(d, f) for d, f in located if d <= radius]
-        if within:
+        if len(within) >= max(1, min_results) or (within and i == len(steps) - 1):
             return within, radius, i > 0
     return [], steps[-1], len(steps) > 1
 
 
-def _distance_text(where: str, radius: float, steps: Sequence[float], widened: bool, found: bool) -> str:
+def _distance_text(where: str, radius: float, steps: Sequence[float], widened: bool, found: bool,
+                   first_count: int = 0) -> str:
+    if found and widened and first_count:
+        return (f"{where}から半径{_km(steps[0])}以内では{first_count}件だけだったため、"
+                f"半径{_km(radius)}まで広げて検索しました")
     if found and widened:
         return f"{where}から半径{_km(steps[0])}以内に見つからなかったため、半径{_km(radius)}まで広げて検索しました"
     if found:
@@ -94,11 +99,13 @@ def search_facilities(
     place_label: str = "",
     radius_steps_km: Sequence[float] = (2.0, 5.0, 10.0, 20.0),
     limit: int = 10,
+    min_results: int = 1,
 ) -> FacilitySearchResult:
     """Apply hard filters, restrict to municipality codes, then rank by distance from ``point`` if given.
 
     Without a point, results are ordered by how many optional strengths a facility reports, then id.
-    A point with nothing within the largest radius step returns no hits rather than far-away ones.
+    With a point the radius widens step by step while fewer than ``min_results`` match (never beyond the
+    largest step); nothing within the largest step returns no hits rather than far-away ones.
     """
     filters = tuple(filters)
     matched = [f for f in facilities if all(flt.test(f) for flt in filters)]
@@ -113,8 +120,9 @@ def search_facilities(
         hits = tuple(_hit(f, filters, None) for f in ranked[:limit])
         return FacilitySearchResult(hits, conditions, f"{area}を検索しました", len(matched))
     steps = tuple(sorted(radius_steps_km)) or (20.0,)
-    within, radius, widened = _by_distance(matched, point, steps)
+    within, radius, widened = _by_distance(matched, point, steps, min_results)
     where = place_label or "指定した地点"
     hits = tuple(_hit(f, filters, round(d, 3)) for d, f in within[:limit])
-    searched = _distance_text(where, radius, steps, widened, bool(within))
+    first_count = sum(1 for d, _ in within if d <= steps[0])
+    searched = _distance_text(where, radius, steps, widened, bool(within), first_count)
     return FacilitySearchResult(hits, conditions, searched, len(within), radius, widened)

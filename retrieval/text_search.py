@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -18,12 +19,15 @@ from corpus.settings import RetrievalSettings
 from retrieval import fusion
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder, make_embedder
+from retrieval.embedding_cache import SHIPPED_CACHE_DIR, EmbeddingCache, cache_path, embed_passages
 from retrieval.tokenizer import Tokenizer, make_tokenizer
+from retrieval.vectorstore import VectorStore, release_client
 
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1  # bump when the on-disk layout or tokenisation changes
 MANIFEST = "manifest.json"
+CHROMA = "chroma"
 BUILD_MESSAGE = "検索インデックスを構築しています…"
 
 
@@ -53,6 +57,45 @@ def corpus_key(passages: Sequence[Passage], settings: RetrievalSettings, embedde
     return digest.hexdigest()[:16]
 
 
+def _family(manifest: dict[str, object]) -> tuple[str, object, object]:
+    """What an index is built with, minus versions: embedder name (fingerprint without its last part), mode, synonyms."""
+    embedder = str(manifest.get("embedder", "none")).rsplit(":", 1)[0]
+    return embedder, manifest.get("sudachi_mode"), manifest.get("synonyms")
+
+
+def _read_manifest(folder: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def remove_superseded(current: Path) -> list[Path]:
+    """Delete finished sibling ``text-*`` folders of the same family as ``current`` (an older corpus, format or
+    model version); other settings' indexes and unfinished builds are kept. Each folder is first renamed
+    away (atomic), so a reader sees either the whole index or none. Returns the removed folders."""
+    mine = _read_manifest(current)
+    if mine is None:
+        return []
+    removed = []
+    for sibling in sorted(current.parent.glob("text-*")):
+        other = _read_manifest(sibling) if sibling != current and sibling.is_dir() else None
+        if other is None or _family(other) != _family(mine):
+            continue
+        release_client(sibling / CHROMA)
+        trash = sibling.with_name(f".trash-{sibling.name}-{os.getpid()}")
+        try:
+            sibling.rename(trash)
+        except OSError:
+            continue  # gone already (another process cleaned it)
+        shutil.rmtree(trash, ignore_errors=True)
+        removed.append(sibling)
+    if removed:
+        log.info("古い検索インデックスを削除しました: %s", ", ".join(p.name for p in removed))
+    return removed
+
+
 class TextIndex:
     """BM25 + optional dense index over a fixed list of passages."""
 
@@ -70,9 +113,7 @@ class TextIndex:
         self._sources = np.array([p.source for p in self.passages])
         self._store = None
         if embedder is not None:
-            from retrieval.vectorstore import VectorStore
-
-            self._store = VectorStore(folder / "chroma", embedder)
+            self._store = VectorStore(folder / CHROMA, embedder)
 
     @classmethod
     def folder_for(
@@ -84,29 +125,38 @@ class TextIndex:
     @classmethod
     def build(
         cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path,
-        embedder: Embedder | None = None,
+        embedder: Embedder | None = None, cache_dir: Path | None = SHIPPED_CACHE_DIR,
     ) -> TextIndex:
-        """Tokenise, index and embed every passage into a fresh folder keyed by settings and corpus."""
+        """Tokenise, index and embed every passage into a fresh folder keyed by settings and corpus.
+
+        Vectors whose (passage id, text hash, embedder) match the cache in ``cache_dir`` are reused
+        (``None`` = embed everything). Afterwards superseded sibling folders are removed.
+        """
         if embedder is None:
             embedder = make_embedder(settings.embedder, settings.st_model_path)
         folder = cls.folder_for(passages, settings, index_dir, embedder)
         log.info(BUILD_MESSAGE)
         started = time.perf_counter()
         if folder.exists():
+            release_client(folder / CHROMA)
             shutil.rmtree(folder)
         tokenizer = make_tokenizer(settings.sudachi_mode, settings.synonyms)
         bm25 = BM25Index.build([tokenizer(p.search_text) for p in passages])
         bm25.save(folder / "bm25")
         index = cls(passages, settings, folder, bm25, embedder, tokenizer)
-        if index._store is not None:
+        reused = 0
+        if index._store is not None and embedder is not None:
+            cache = EmbeddingCache.load(cache_path(embedder.name, cache_dir)) if cache_dir else None
+            vectors, reused = embed_passages(passages, embedder, cache)
             metadatas = [{"source": p.source, "ref": p.ref} for p in passages]
-            index._store.add([p.id for p in passages], [p.search_text for p in passages], metadatas)
+            index._store.add([p.id for p in passages], [p.search_text for p in passages], metadatas, vectors)
         manifest = {
             "format": INDEX_FORMAT, "passages": len(passages), "embedder": embedder.fingerprint() if embedder else "none",
-            "sudachi_mode": settings.sudachi_mode, "synonyms": settings.synonyms,
+            "sudachi_mode": settings.sudachi_mode, "synonyms": settings.synonyms, "cached_vectors": reused,
             "seconds": round(time.perf_counter() - started, 3),
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        remove_superseded(folder)
         return index
 
     @classmethod
@@ -126,7 +176,7 @@ class TextIndex:
     @classmethod
     def open(
         cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path,
-        embedder: Embedder | None = None,
+        embedder: Embedder | None = None, cache_dir: Path | None = SHIPPED_CACHE_DIR,
     ) -> TextIndex:
         """Load the index, building it first when it does not exist yet (or is incomplete)."""
         if embedder is None:
@@ -134,7 +184,7 @@ class TextIndex:
         try:
             return cls.load(passages, settings, index_dir, embedder)
         except TextSearchError:
-            return cls.build(passages, settings, index_dir, embedder)
+            return cls.build(passages, settings, index_dir, embedder, cache_dir)
 
     @property
     def manifest(self) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,22 @@ def open_client(folder: Path) -> Any:
 
     folder.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(folder), settings=Settings(anonymized_telemetry=False))
+
+
+def release_client(folder: Path) -> None:
+    """Stop and forget Chroma's per-path cached client for ``folder`` before that folder is deleted or rebuilt.
+
+    Chroma keeps one system per path for the whole process; a folder removed under it turns into a
+    read-only database for the next client opened at the same path.
+    """
+    if "chromadb" not in sys.modules:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
+    system = SharedSystemClient._identifier_to_system.pop(str(folder), None)
+    if system is not None:
+        system.stop()
 
 
 class VectorStore:

@@ -1,6 +1,7 @@
 """Retrieval benchmark (not a test): build time, RSS, latency p50/p95 and Q&A paraphrase recall per variant.
 
-Usage: python scripts/bench_retrieval.py [--variants bm25,use-m3,...] [--out FILE]
+Usage: python scripts/bench_retrieval.py [--variants bm25,use-m3,...] [--no-cache] [--out FILE]
+``--no-cache`` embeds every passage (a first start without the shipped vector cache, retrieval/data/).
 Prints a table and writes JSON (default: <data_dir>/bench/retrieval-<timestamp>.json).
 """
 
@@ -24,6 +25,7 @@ from corpus.dataset import load_sample  # noqa: E402
 from corpus.settings import RetrievalSettings, load_settings  # noqa: E402
 from corpus.store import load_passages  # noqa: E402
 from retrieval.embedders import make_embedder  # noqa: E402
+from retrieval.embedding_cache import SHIPPED_CACHE_DIR  # noqa: E402
 from retrieval.facility_search import search_facilities  # noqa: E402
 from retrieval.filters import make_filter  # noqa: E402
 from retrieval.text_search import TextIndex  # noqa: E402
@@ -92,7 +94,7 @@ def score(index: TextIndex, items: list[dict[str, Any]]) -> dict[str, Any]:
             "latency": percentiles(times)}
 
 
-def bench_text(names: list[str], st_path: str) -> dict[str, Any]:
+def bench_text(names: list[str], st_path: str, use_cache: bool = True) -> dict[str, Any]:
     """Build and score each variant in a fresh index folder (embedders shared across fusions)."""
     passages, items = load_passages(), load_suite()
     embedders: dict[str, Any] = {}
@@ -107,14 +109,16 @@ def bench_text(names: list[str], st_path: str) -> dict[str, Any]:
             embedders[emb_name] = make_embedder(emb_name, st_path)
         load_s = time.perf_counter() - started
         started = time.perf_counter()
-        index = TextIndex.open(passages, settings, index_dir, embedder=embedders[emb_name])
+        index = TextIndex.open(passages, settings, index_dir, embedder=embedders[emb_name],
+                               cache_dir=SHIPPED_CACHE_DIR if use_cache else None)
         build_s = time.perf_counter() - started
         results[name] = {"embedder": emb_name, "fusion": method, "sudachi_mode": mode, "synonyms": synonyms,
                          "model_load_s": round(load_s, 2), "index_open_s": round(build_s, 2),
+                         "cached_vectors": index.manifest.get("cached_vectors", 0),
                          **score(index, items), **rss_mb()}
         print(f"{name:22s} {json.dumps(results[name]['metrics']['all'])} {results[name]['latency']} "
-              f"open {build_s:.1f}s", flush=True)
-    return {"passages": len(passages), "suite": str(QA_SUITE if QA_SUITE.exists() else FALLBACK_SUITE),
+              f"open {build_s:.1f}s (cached vectors {index.manifest.get('cached_vectors', 0)})", flush=True)
+    return {"passages": len(passages), "vector_cache": use_cache, "suite": str(QA_SUITE if QA_SUITE.exists() else FALLBACK_SUITE),
             "suite_items": len(items), "variants": results}
 
 
@@ -141,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--no-cache", action="store_true", help="ignore the shipped passage-vector cache")
     args = parser.parse_args()
     settings = load_settings(None, os.environ)
     st_path = settings.retrieval.st_model_path
@@ -153,7 +158,7 @@ def main() -> None:
             st_path = ""
     names = [n for n in args.variants.split(",") if n in VARIANTS and (n != "st-minilm" or st_path)]
     report = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "cpus": os.cpu_count(),
-              "load_average": os.getloadavg(), "facility_search": bench_facilities(), "text": bench_text(names, st_path),
+              "load_average": os.getloadavg(), "facility_search": bench_facilities(), "text": bench_text(names, st_path, not args.no_cache),
               **rss_mb()}
     print("facility search:", report["facility_search"])
     out = args.out or settings.data_dir / "bench" / f"retrieval-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -137,8 +137,10 @@ def test_asks_where_once_then_searches_everywhere(assistant_small: Assistant) ->
 
 def test_near_uses_the_given_location(assistant_small: Assistant) -> None:
     answer = assistant_small.ask("近くで認知症を診てくれるところ", location="高知市")
-    assert answer.radius_km is not None and ids(answer) == ["T-K2"]  # T-K3 lies beyond the first 2 km step
-    assert "高知市の近く" in answer.conditions
+    # Only T-K2 lies within the first 2 km step: a list that short widens (to the largest step) and says so.
+    assert answer.radius_km == 20 and ids(answer) == ["T-K2", "T-K3"]
+    assert "高知市の近く（半径20km以内）" in answer.conditions
+    assert "半径2km以内では1件だけだったため、半径20kmまで広げて" in answer.answer
 
 
 def test_no_match_says_what_was_searched_and_checked_relaxations(assistant_small: Assistant, small_records) -> None:  # type: ignore[no-untyped-def]

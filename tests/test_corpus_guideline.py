@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpus.guideline import GuidelineSection
@@ -87,3 +89,73 @@ def test_guideline_passages() -> None:
     assert passages[0].id == "guideline:0001"
     assert all(p.page is not None and p.path for p in passages)
     assert max(len(p.text) for p in passages) < 2000  # chunked, yet units are never cut
+
+
+# An enumerator at the start of a heading: 第2章, 第3節, （２）, ⑤, 参考資料1, ＜２号機能＞.
+_ENUMERATOR = re.compile(r"^\s*(?:第[0-9０-９]+[章節]|[（(][0-9０-９]+[）)]|[①-⑳]|参考資料[0-9０-９]+|＜)")
+
+
+def test_titles_do_not_repeat_the_enumerator_of_the_ref() -> None:
+    """The ref carries the numbering (第2章第3節（２）⑤); the title is the heading text only."""
+    for p in load_passages():
+        if p.source == "guideline":
+            assert not _ENUMERATOR.match(p.title), (p.ref, p.title)
+        assert not re.search(r"([①-⑳]|（[０-９0-9]+）)\s*\1", f"{p.ref} {p.title}"), (p.ref, p.title)
+
+
+@pytest.mark.parametrize(
+    ("ref", "title", "page", "present", "absent"),
+    [
+        ("第2章第3節（２）⑤", "介護サービス等と連携した医療提供（２号機能（ニ））", 11, "ＡＣＰ", "留意事項"),
+        ("第2章第3節（２）その他の報告事項", "その他の報告事項", 12, "今後担う意向の有無", "留意事項"),
+        ("第2章第3節（２）留意事項", "留意事項", 12, "毎年１月１日時点", "健診、予防接種"),
+        ("第2章第3節（２）＜２号機能＞", "２号機能", 11, "いずれかについて「実施している」", "オンライン資格確認"),
+        ("第2章第2節（２）③", "令和８年１～３月 医療機関による報告及び都道府県による体制の有無の確認", 8, "催促", "④"),
+        ("第2章第2節（２）⑤", "令和８年７月～ 協議の場での協議", 9, "第 30 条の 18 の５第１項", "第 30 条の 18 の４"),
+    ],
+)
+def test_blocks_are_their_own_sections(
+    sections: dict[str, GuidelineSection], ref: str, title: str, page: int, present: str, absent: str
+) -> None:
+    """A ※ block, 留意事項, a ＜N号機能＞ group or a dated step is not glued to the item before it."""
+    section = sections[ref]
+    assert (section.title, section.page) == (title, page)
+    assert present in section.text and absent not in section.text
+
+
+@pytest.mark.parametrize(
+    ("fact", "ref"),
+    [("１月１日時点", "第2章第3節（２）留意事項"), ("休院", "第2章第3節（２）留意事項"),
+     ("新規開設", "第2章第3節（２）留意事項"), ("前年１月１日から 12月 31日", "第2章第3節（２）留意事項"),
+     ("予防接種", "第2章第3節（２）その他の報告事項")],
+)
+def test_reporting_rules_are_found_in_their_own_section(fact: str, ref: str) -> None:
+    holders = {p.ref for p in load_passages() if p.source == "guideline" and fact in p.text}
+    assert holders == {ref}
+
+
+def test_no_block_label_or_step_heading_inside_a_chunk() -> None:
+    """No chunk line is (or ends with) 「留意事項」, 「※その他の報告事項」 or a dated ① step heading."""
+    for p in load_passages():
+        if p.source != "guideline":
+            continue
+        for line in p.text.split("\n"):
+            assert not re.search(r"(?:^※?その他の報告事項|留意事項)$", line), (p.ref, line)
+            assert not re.match(r"^[①-⑳]\s*令和", line), (p.ref, line)
+
+
+@pytest.mark.parametrize(
+    ("ref", "items"),
+    [("第2章第3節（２）②", 2), ("第2章第3節（２）③", 5), ("第2章第3節（２）④", 4), ("第2章第3節（２）⑤", 5)],
+)
+def test_every_report_item_list_stays_whole(sections: dict[str, GuidelineSection], ref: str, items: int) -> None:
+    chunks = [c.text for c in sections[ref].chunks if "【報告事項】" in c.text]
+    assert len(chunks) == 1
+    report_list = chunks[0].split("【報告事項】", 1)[1].split("\n［注", 1)[0]
+    assert report_list.count("\n○") == items
+
+
+def test_glued_circle_article_is_a_law_quote(sections: dict[str, GuidelineSection]) -> None:
+    """「○医療法第 30 条の 18 の４第６項」 (○ typed instead of 〇) is still a quoted article of its step."""
+    laws = [c.text for c in sections["第2章第2節（２）④"].chunks if c.kind == "law"]
+    assert any(text.startswith("○医療法第 30 条の 18 の４第６項\n") for text in laws)

@@ -157,7 +157,7 @@ def test_ablations_vary_settings_and_survive_broken_backends(settings):
 
     def factory(variant):
         seen.append(variant.retrieval)
-        if variant.retrieval.embedder == "e5-small":
+        if variant.retrieval.embedder == "sentence-transformers":
             raise RuntimeError("model missing")
         return OracleAssistant()
 
@@ -166,7 +166,7 @@ def test_ablations_vary_settings_and_survive_broken_backends(settings):
     assert "bm25" in names and "bm25-no-synonyms" in names and "bm25-sudachi-A" in names
     assert {r.fusion for r in seen} >= {"bm25", "dense", "rrf", "score"}
     broken = [a for a in result.ablations if a.error]
-    assert [a.variant for a in broken] == ["dense:e5-small"]
+    assert [a.variant for a in broken] == ["dense:sentence-transformers"]
 
 
 def test_reports_are_written(settings, tmp_path):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
+import re
+import unicodedata
 from collections import Counter
 from importlib import resources
 
@@ -20,7 +23,8 @@ from corpus.facility import (
 )
 from corpus.geo import haversine_km
 from corpus.municipalities import by_code, in_prefecture
-from corpus.sample import AS_OF, PERIOD, generate
+from corpus.sample import AS_OF, PERIOD, NameBook, generate
+from corpus.sample_profiles import PROFILES, Profile, hospital_profile
 from corpus.vocab import load_vocab
 
 
@@ -47,6 +51,30 @@ def test_records_are_fictional_and_marked(records: tuple[Facility, ...]) -> None
     assert all(f.as_of == AS_OF and f.period == PERIOD for f in records)
     assert len({f.id for f in records}) == len(records)
     assert len({f.name for f in records}) == len(records)
+
+
+def _name_key(name: str) -> str:
+    """What a reader compares: width-folded, spaces and the 「（サンプル）」 mark removed."""
+    return unicodedata.normalize("NFKC", name).removesuffix("(サンプル)").replace(" ", "")
+
+
+def test_names_are_unique_without_numbering(records: tuple[Facility, ...]) -> None:
+    keys = Counter(_name_key(f.name) for f in records)
+    assert [k for k, n in keys.items() if n > 1] == []
+    assert not [f.name for f in records if re.search(r"[0-9０-９]", f.name)]  # no 「第2」 near-duplicates
+
+
+@pytest.mark.parametrize("profile", [PROFILES[0], hospital_profile()])
+def test_name_book_resolves_collisions_deterministically(profile: Profile) -> None:
+    """Far more facilities of one kind in one place than plain names: still unique, same on every run."""
+    place = in_prefecture("高知県")[0]
+    runs = []
+    for _ in range(2):
+        book, stream = NameBook(7), random.Random(7)
+        runs.append([book.name(stream, place, profile) for _ in range(200)])
+    assert runs[0] == runs[1]
+    assert len(set(runs[0])) == 200 and all(n.endswith("（サンプル）") for n in runs[0])
+    assert not [n for n in runs[0] if re.search(r"[0-9０-９]", n)]
 
 
 def test_coordinates_lie_near_their_municipality(records: tuple[Facility, ...]) -> None:
