@@ -105,11 +105,15 @@ def partner_evidence(f: Facility) -> list[tuple[str, str, str]]:
     return [(label, "、".join(names), fields[label]) for label, names in _partner_groups(f)]
 
 
-def guideline_answer(best: Passage, where_text: str, quote: str, related: Sequence[str]) -> str:
-    """Quote the best passage with its Q number / section and page, then the related Q&A."""
+def guideline_answer(best: Passage, where_text: str, quote: str, related: Sequence[str],
+                     support: tuple[str, str] | None = None) -> str:
+    """Quote the best passage with its Q number / section and page, the guideline section behind a Q&A answer
+    (``support`` = (where, quote)), then the related Q&A."""
     lines = [f"{where_text}によると：", "", f"> {quote}"]
     if best.source == "case":
         lines.insert(0, f"取組事例集の{best.ref}「{best.title}」が参考になります。")
+    if support is not None:
+        lines += ["", f"ガイドラインの該当箇所：{support[0]}", "", f"> {support[1]}"]
     if related:
         lines += ["", "関連するＱ＆Ａ：", *[f"- {r}" for r in related]]
     return "\n".join(lines)

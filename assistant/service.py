@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant import safety
-from assistant.answer import Answer, Citation, FacilityHit
+from assistant.answer import Answer, FacilityHit
 from assistant.compose import DATASET_NOTICE, SAMPLE_NOTICE, guideline_answer, not_found_text
 from assistant.errors import InputError
 from assistant.intent import asks_for_place, is_guideline_follow_up, route
@@ -23,7 +23,7 @@ from assistant.texts import (
     Tokenizer,
     citation_of,
     prefer_qa,
-    quote_of,
+    supporting_guideline,
     where_of,
 )
 from assistant.turns import FacilityTurns
@@ -201,10 +201,11 @@ class Assistant:
         best = found[0][0]
         related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref][:3]
         related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
-        quote = quote_of(best, text, self.tokenize)
-        body = guideline_answer(best, where_of(best), quote, related)
-        citations: list[Citation] = [citation_of(best, text, self.tokenize)]
-        citations += [citation_of(p, text, self.tokenize) for p in related_qa]
+        support = supporting_guideline(found)
+        cited = [best, *([support] if support else []), *related_qa]
+        citations = [citation_of(p, text, self.tokenize) for p in cited]
+        body = guideline_answer(best, where_of(best), citations[0].quote, related,
+                                (where_of(support), citations[1].quote) if support else None)
         answer = Answer("guideline", "\n".join([*notes, body]), citations=tuple(citations),
                         suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related))
         return self._rephrased(answer)

@@ -57,7 +57,7 @@ class IndexSearcher:
         return [(hit.passage, hit.score) for hit in self.index.search(query, k, sources)]
 
 
-QA_MARGIN = 0.25  # share of the top-list score spread within which a Q&A item counts as tied with the best
+QA_MARGIN = 0.1  # share of the top-list score spread within which a Q&A item counts as tied with the best
 QA_WINDOW = 6
 
 
@@ -78,6 +78,13 @@ def prefer_qa(found: list[tuple[Passage, float]], margin: float = QA_MARGIN,
     if spread > 0 and (best - top[qa][1]) / spread > margin:
         return found
     return [found[qa], *found[:qa], *found[qa + 1:]]
+
+
+def supporting_guideline(found: Sequence[tuple[Passage, float]], window: int = QA_WINDOW) -> Passage | None:
+    """When a Q&A item answers, the best guideline section in the top ``window`` (the rule the answer rests on)."""
+    if not found or found[0][0].source != "qa":
+        return None
+    return next((p for p, _ in found[1:window] if p.source == "guideline"), None)
 
 
 def _answer_part(passage: Passage) -> str:

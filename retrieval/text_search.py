@@ -72,9 +72,12 @@ def _read_manifest(folder: Path) -> dict[str, object] | None:
 
 
 def remove_superseded(current: Path) -> list[Path]:
-    """Delete finished sibling ``text-*`` folders of the same family as ``current`` (an older corpus, format or
-    model version); other settings' indexes and unfinished builds are kept. Each folder is first renamed
-    away (atomic), so a reader sees either the whole index or none. Returns the removed folders."""
+    """Delete the finished sibling ``text-*`` folders that ``current`` supersedes; returns them.
+
+    Superseded = same family (embedder name, Sudachi mode, synonyms) but another key: an older corpus, format
+    or model version. ``current``, other settings' indexes (ablations) and unfinished builds (no manifest)
+    are kept. Each folder is first renamed away (atomic), so a reader sees the whole index or none.
+    """
     mine = _read_manifest(current)
     if mine is None:
         return []
