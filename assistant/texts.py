@@ -57,7 +57,7 @@ class IndexSearcher:
         return [(hit.passage, hit.score) for hit in self.index.search(query, k, sources)]
 
 
-QA_MARGIN = 0.1  # share of the top-list score spread within which a Q&A item counts as tied with the best
+QA_MARGIN = 0.2  # share of the top-list score spread within which a Q&A item counts as tied with the best
 QA_WINDOW = 6
 
 
