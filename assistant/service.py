@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -107,7 +108,8 @@ class Assistant:
         """The retrieval tokeniser (used to choose the quoted sentences)."""
         if self._tokenize is None:
             r = self.settings.retrieval
-            self._tokenize = make_tokenizer(r.sudachi_mode, r.synonyms)
+            # Sentences of the same passages are quoted again and again: remember their tokens.
+            self._tokenize = functools.lru_cache(maxsize=8192)(make_tokenizer(r.sudachi_mode, r.synonyms))
         return self._tokenize
 
     def warm_up(self) -> None:

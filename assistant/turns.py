@@ -71,12 +71,12 @@ class FacilityTurns:
         in_text = resolve_in_text(parsed)
         if in_text.question:
             session.pending_specs = specs
-            return self._clarify(in_text.question, specs)
+            return self._clarify(in_text.question, specs, notes)
         where = in_text.where or self._fallback_where(parsed, session, given, refine)
         if where is None and not session.asked_location:
             session.asked_location = True
             session.pending_specs = specs
-            return self._clarify(ASK_WHERE, specs)
+            return self._clarify(ASK_WHERE, specs, notes)
         if where is None:
             where = EVERYWHERE
             notes.append("場所の指定がないため、全域から探しました。")
@@ -145,9 +145,9 @@ class FacilityTurns:
                       radius_km=outcome.radius_km, suggestions=tuple(suggestions),
                       notice=self.owner.notice_for(hits))
 
-    def _clarify(self, question: str, specs: Sequence[dict[str, Any]]) -> Answer:
+    def _clarify(self, question: str, specs: Sequence[dict[str, Any]], notes: Sequence[str] = ()) -> Answer:
         filters = [make_filter(str(s["name"]), s.get("value")) for s in specs]
-        return Answer("clarify", question, conditions=conditions_line(filters, None),
+        return Answer("clarify", "\n".join([*notes, question]), conditions=conditions_line(filters, None),
                       filters=tuple(f.to_spec() for f in filters))
 
     def _ordinal(self, parsed: ParsedQuery, last: LastSearch) -> Answer:

@@ -69,6 +69,8 @@ def test_symptom_as_topic_searches_with_a_119_line_on_top(assistant_small: Assis
     assert answer.answer.splitlines()[1] == SYMPTOM_NOTE
     night_child = assistant_small.ask("高知市で夜間に子どもの発熱を診てくれる医療機関")
     assert night_child.intent == "facility_search" and CHILD_NOTE in night_child.answer
+    unplaced = assistant_small.ask("胸痛の診療をしている診療所")  # asks where, and still carries the 119 line
+    assert unplaced.intent == "clarify" and unplaced.answer.startswith(SYMPTOM_NOTE)
 
 
 # ---- 2. overlapping words ---------------------------------------------------------------------
