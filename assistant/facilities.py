@@ -118,6 +118,25 @@ def _neighbour(records: Sequence[Facility], filters: Sequence[FacilityFilter], w
     return f"近隣の{f.prefecture}{f.municipality}（約{d:.0f}km）なら、同じ条件で{count}件あります"
 
 
+_PLACE_FILTERS = ("kind", "municipality")
+
+
+def unreported_note(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
+                    steps: Sequence[float]) -> str:
+    """When facilities in the searched area carry no 機能報告 (e.g. imported base data), say that their
+    functions are unknown rather than absent."""
+    if all(f.name in _PLACE_FILTERS for f in filters):
+        return ""
+    unknown = [f for f in records if not f.reported]
+    if not unknown:
+        return ""
+    n = _count(unknown, [f for f in filters if f.name in _PLACE_FILTERS], where, steps)
+    if not n:
+        return ""
+    return (f"この範囲の{n}件は、かかりつけ医機能の報告内容がデータにないため、条件を満たすかどうか判定できません"
+            "（「該当なし」という意味ではありません）。")
+
+
 def relaxations(
     records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where, steps: Sequence[float],
     max_items: int = 3,

@@ -14,7 +14,7 @@ from assistant.compose import (
     partner_evidence,
     partners_answer,
 )
-from assistant.facilities import relaxations, run_search, to_hit
+from assistant.facilities import relaxations, run_search, to_hit, unreported_note
 from assistant.intent import is_follow_up, looks_like_place_reply
 from assistant.parse import ParsedQuery
 from assistant.session import LastSearch, Session
@@ -138,7 +138,8 @@ class FacilityTurns:
             text = facility_answer(hits, outcome.total, outcome.searched, conditions, outcome.where, notes)
         else:
             suggestions = relaxations(records, filters, outcome.where, steps)
-            text = no_match_answer(outcome.searched, conditions, suggestions, notes)
+            unknown = unreported_note(records, filters, outcome.where, steps)
+            text = no_match_answer(outcome.searched, conditions, suggestions, [*notes, unknown] if unknown else notes)
         location = None if outcome.where.mode == "everywhere" else outcome.where.to_dict()
         return Answer("facility_search", text, conditions=conditions, facilities=hits,
                       filters=tuple(f.to_spec() for f in filters), location=location,
