@@ -98,7 +98,7 @@ class Assistant:
             try:
                 self._searcher = IndexSearcher(TextIndex.open(passages, r, self.settings.index_dir))
             except Exception as exc:  # noqa: BLE001 - a broken dense backend must not stop answering
-                log.warning("text index unavailable (%s); using in-memory BM25", exc)
+                log.warning("検索インデックスを使えないため、BM25 のみで検索します（%s）", exc)
                 self.retrieval_problem = str(exc)
                 self._searcher = BM25PassageSearcher(passages, make_tokenizer(r.sudachi_mode, r.synonyms))
         return self._searcher

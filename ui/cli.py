@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -18,6 +19,17 @@ app = typer.Typer(
 )
 
 
+def _show_progress() -> None:
+    """Show the layers' progress messages (「検索インデックスを構築しています…」) on stderr."""
+    for name in ("corpus", "retrieval", "assistant"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -25,6 +37,7 @@ def _root(
 ) -> None:
     """Load the settings once for every subcommand."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    _show_progress()
     try:
         ctx.obj = load_settings(config, os.environ)
     except SettingsError as exc:
