@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.harness import Ablation, EvalRun, Summary
+from evals.scoring import CaseResult
 
 # Column order of the summary table; a metric a suite does not produce shows as "-".
 COLUMNS: tuple[str, ...] = (
@@ -18,6 +19,13 @@ COLUMNS: tuple[str, ...] = (
     "no_data_correct", "p50_ms", "p95_ms",
 )
 ABLATION_COLUMNS: tuple[str, ...] = ("recall@1", "recall@5", "mrr", "ndcg@10")
+# Every metric on a 0–1 scale, in the order the main chart shows them (latency is in the table only).
+CHART_METRICS: tuple[str, ...] = tuple(c for c in COLUMNS if not c.endswith("_ms") and c != "ndcg@10")
+# A case is listed under 不正解 when one of these is below 1 (recall@1 alone is too noisy to list).
+MISS_METRICS: tuple[str, ...] = (
+    "recall@5", "citation_accuracy", "key_fact_accuracy", "grounding_precision", "recall_shown",
+    "distance_order", "intent_accuracy", "numbers_shown", "no_data_correct",
+)
 
 
 def _cell(value: float | None, metric: str) -> str:
@@ -39,11 +47,13 @@ def summary_table(summaries: Sequence[Summary]) -> str:
 def ablation_table(ablations: Sequence[Ablation], split: str) -> str:
     """A Markdown table of retrieval metrics per variant and retrieval suite on one split."""
     lines = ["| variant | suite | " + " | ".join(ABLATION_COLUMNS) + " |", "|" + "---|" * (2 + len(ABLATION_COLUMNS))]
-    baseline = next((a.summaries for a in ablations if a.variant == "bm25" and not a.error), None)
+    baseline = next((a for a in ablations if a.variant == "bm25" and not a.error), None)
     for ab in ablations:
-        # Identical numbers to BM25 usually mean the assistant ignores this setting: say so.
-        same = ab.variant != "bm25" and baseline is not None and ab.summaries == baseline
-        name = f"{ab.variant}（bm25 と同一）" if same else ab.variant
+        name = ab.variant
+        if ab.variant != "bm25" and baseline is not None and ab.summaries == baseline.summaries:
+            # Same numbers from a different configuration usually mean the assistant ignores the setting.
+            same_config = bool(ab.retrieval) and ab.retrieval == baseline.retrieval
+            name += "（bm25 と同じ設定）" if same_config else "（bm25 と同一）"
         if ab.error:
             lines.append(f"| {ab.variant} | (実行不可: {ab.error[:80]}) |" + " |" * len(ABLATION_COLUMNS))
             continue
@@ -54,45 +64,63 @@ def ablation_table(ablations: Sequence[Ablation], split: str) -> str:
     return "\n".join(lines)
 
 
-def to_json(run: EvalRun, gate_problems: Sequence[str] = ()) -> dict[str, Any]:
+def ablation_split(ablations: Sequence[Ablation]) -> str:
+    """The split label ablations are shown for: dev when it ran, else the first label present."""
+    labels = [s.split for a in ablations for s in a.summaries]
+    return "dev" if "dev" in labels else (labels[0] if labels else "dev")
+
+
+def misses(results: Sequence[CaseResult]) -> list[str]:
+    """One line per case with a correctness metric below 1, for reviewing failures by class."""
+    lines = []
+    for r in results:
+        low = [f"{k}={v:.2f}" for k in MISS_METRICS if (v := r.scores.get(k)) is not None and v < 1.0]
+        if low:
+            seen = r.detail.get("intent") or ",".join(str(i) for i in r.detail.get("intents", []))
+            lines.append(f"- {r.suite}/{r.id} ({r.split}): {', '.join(low)}" + (f" — intent={seen}" if seen else ""))
+    return lines
+
+
+def to_json(run: EvalRun, gate_problems: Sequence[str] = (), gated: bool = True) -> dict[str, Any]:
     """The JSON-ready record of a run (every case with its scores, summaries, ablations, gate result)."""
     return {
         "settings": run.settings,
         "summaries": [dataclasses.asdict(s) for s in run.summaries],
         "ablations": [dataclasses.asdict(a) for a in run.ablations],
         "failures": [dataclasses.asdict(f) for f in run.failures],
-        "gate": {"passed": not gate_problems, "problems": list(gate_problems)},
+        "gate": {"checked": gated, "passed": not gate_problems if gated else None, "problems": list(gate_problems)},
         "cases": [dataclasses.asdict(r) for r in run.results],
     }
 
 
 def draw_chart(summaries: Sequence[Summary], path: Path) -> None:
-    """A grouped bar chart of the headline metric of each suite, one bar per split."""
+    """A grouped bar chart of every 0–1 metric of every suite (labels ``suite/metric``), one bar per split."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    headline = ["recall@5", "grounding_precision", "key_fact_accuracy", "intent_accuracy", "no_data_correct"]
     labels: list[str] = []
-    groups: dict[str, dict[str, float | None]] = {}
+    groups: dict[str, dict[str, float]] = {}
     for s in summaries:
-        metric = next((h for h in headline if s.metrics.get(h) is not None), None)
-        if metric is None:
-            continue
-        label = f"{s.suite}\n{metric}"
-        if label not in labels:
-            labels.append(label)
-        groups.setdefault(s.split, {})[label] = s.metrics[metric]
-    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(labels)), 4))
+        for metric in CHART_METRICS:
+            value = s.metrics.get(metric)
+            if value is None:
+                continue
+            label = f"{s.suite}/{metric}"
+            if label not in labels:
+                labels.append(label)
+            groups.setdefault(s.split, {})[label] = value
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(labels) + 1.5), 4.5))
     width = 0.8 / max(1, len(groups))
     for offset, (split, values) in enumerate(groups.items()):
         xs = [i + offset * width for i in range(len(labels))]
-        ax.bar(xs, [values.get(label, 0.0) or 0.0 for label in labels], width, label=split)
-    ax.set_xticks([i + width * (len(groups) - 1) / 2 for i in range(len(labels))], labels, fontsize=8)
-    ax.set_ylim(0, 1.05)
+        ax.bar(xs, [values.get(label, 0.0) for label in labels], width, label=split)
+    ax.set_xticks([i + width * (len(groups) - 1) / 2 for i in range(len(labels))], labels,
+                  rotation=60, ha="right", fontsize=7)
+    ax.set_ylim(0, 1.12)
     ax.set_ylabel("score")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", ncol=max(1, len(groups)), fontsize=8)
     ax.set_title("kakari eval")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -100,7 +128,7 @@ def draw_chart(summaries: Sequence[Summary], path: Path) -> None:
 
 
 def draw_ablation_chart(ablations: Sequence[Ablation], split: str, path: Path) -> bool:
-    """Recall@5 per variant and retrieval suite; False when no variant ran."""
+    """MRR per variant and retrieval suite; False when no variant ran."""
     runnable = [a for a in ablations if not a.error]
     if not runnable:
         return False
@@ -110,53 +138,59 @@ def draw_ablation_chart(ablations: Sequence[Ablation], split: str, path: Path) -
     import matplotlib.pyplot as plt
 
     suites = sorted({s.suite for a in runnable for s in a.summaries})
+    # MRR, not recall@5: recall@5 is near 1 for most variants and hides the differences.
     fig, ax = plt.subplots(figsize=(max(6, 1.0 * len(runnable)), 4))
     width = 0.8 / max(1, len(suites))
     for offset, suite in enumerate(suites):
-        values = [next((s.metrics.get("recall@5") or 0.0 for s in a.summaries
+        values = [next((s.metrics.get("mrr") or 0.0 for s in a.summaries
                         if s.suite == suite and s.split == split), 0.0) for a in runnable]
         ax.bar([i + offset * width for i in range(len(runnable))], values, width, label=suite)
     ax.set_xticks([i + width * (len(suites) - 1) / 2 for i in range(len(runnable))],
                   [a.variant for a in runnable], rotation=35, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel(f"recall@5 ({split})")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_ylim(0, 1.18)
+    ax.set_ylabel(f"MRR ({split})")
+    ax.legend(loc="upper center", ncol=len(suites), fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
 
 
-def markdown(run: EvalRun, stamp: str, chart: str, ablation_chart: str | None, gate_problems: Sequence[str]) -> str:
-    """The readable report."""
+def markdown(run: EvalRun, stamp: str, chart: str, ablation_chart: str | None, gate_problems: Sequence[str],
+             gated: bool = True) -> str:
+    """The readable report (``gated=False``: the gate was not requested, so no verdict is claimed)."""
     parts = [f"# kakari 評価レポート ({stamp})", "", "## 設定", "",
              "```json", json.dumps(run.settings, ensure_ascii=False, indent=1), "```", "",
              "## 結果", "", summary_table(run.summaries), "", f"![chart]({chart})", ""]
     if run.failures:
         parts += ["## エラーになったケース", ""] + [f"- {f.suite}/{f.id}: {f.error}" for f in run.failures] + [""]
     if run.ablations:
-        split = "dev" if any(s.split == "dev" for a in run.ablations for s in a.summaries) else "all"
+        split = ablation_split(run.ablations)
         parts += [f"## アブレーション（検索のみ・{split}）", "", ablation_table(run.ablations, split), ""]
         if ablation_chart:
             parts += [f"![ablations]({ablation_chart})", ""]
-    verdict = "合格" if not gate_problems else "不合格"
+    wrong = misses(run.results)
+    if wrong:
+        parts += [f"## 不正解のあるケース（{len(wrong)} 件）", ""] + wrong + [""]
+    verdict = ("合格" if not gate_problems else "不合格") if gated else "未実施（--gate なし）"
     parts += [f"## ゲート: {verdict}", ""] + [f"- {p}" for p in gate_problems]
     return "\n".join(parts) + "\n"
 
 
-def write_reports(run: EvalRun, out_dir: Path, gate_problems: Sequence[str] = (), now: datetime | None = None) -> dict[str, Path]:
+def write_reports(run: EvalRun, out_dir: Path, gate_problems: Sequence[str] = (), now: datetime | None = None,
+                  gated: bool = True) -> dict[str, Path]:
     """Write ``eval-<stamp>.json``, ``eval-<stamp>.md`` and the PNG charts into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     paths = {"json": out_dir / f"eval-{stamp}.json", "markdown": out_dir / f"eval-{stamp}.md",
              "chart": out_dir / f"eval-{stamp}.png"}
-    paths["json"].write_text(json.dumps(to_json(run, gate_problems), ensure_ascii=False, indent=1), encoding="utf-8")
+    paths["json"].write_text(json.dumps(to_json(run, gate_problems, gated), ensure_ascii=False, indent=1), encoding="utf-8")
     draw_chart(run.summaries, paths["chart"])
     ablation_png = out_dir / f"eval-{stamp}-ablations.png"
-    split = "dev" if any(s.split == "dev" for a in run.ablations for s in a.summaries) else "all"
-    has_ablation_chart = draw_ablation_chart(run.ablations, split, ablation_png)
+    has_ablation_chart = draw_ablation_chart(run.ablations, ablation_split(run.ablations), ablation_png)
     if has_ablation_chart:
         paths["ablation_chart"] = ablation_png
-    text = markdown(run, stamp, paths["chart"].name, ablation_png.name if has_ablation_chart else None, gate_problems)
+    text = markdown(run, stamp, paths["chart"].name, ablation_png.name if has_ablation_chart else None,
+                    gate_problems, gated)
     paths["markdown"].write_text(text, encoding="utf-8")
     return paths

@@ -251,3 +251,40 @@ def test_ablation_table_flags_settings_the_assistant_ignores():
     table = ablation_table([harness.Ablation("bm25", {}, same), harness.Ablation("dense:x", {}, same),
                             harness.Ablation("dense:y", {}, other), harness.Ablation("dense:z", {}, error="boom")], "dev")
     assert "dense:x（bm25 と同一）" in table and "| dense:y | qa |" in table and "実行不可: boom" in table
+
+
+def test_ablation_table_does_not_flag_the_default_configuration():
+    from evals.report import ablation_table
+
+    same = (harness.Summary("qa", "dev", 2, {"recall@5": 0.5}),)
+    config = {"embedder": "none", "fusion": "bm25", "sudachi_mode": "C", "synonyms": True}
+    table = ablation_table([harness.Ablation("bm25", config, same), harness.Ablation("bm25-sudachi-C", config, same),
+                            harness.Ablation("bm25-sudachi-A", dict(config, sudachi_mode="A"), same)], "dev")
+    assert "bm25-sudachi-C（bm25 と同じ設定）" in table and "bm25-sudachi-A（bm25 と同一）" in table
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_ablations_are_reported_for_a_single_split(settings, tmp_path, split):
+    result = harness.run_eval(settings, lambda _s: OracleAssistant(), RECORDS, ["qa"], splits=(split,))
+    text = write_reports(result, tmp_path / split)["markdown"].read_text(encoding="utf-8")
+    assert f"アブレーション（検索のみ・{split}）" in text and "| bm25 | qa |" in text
+
+
+def test_report_lists_misses_and_claims_no_verdict_without_gate(settings, tmp_path):
+    result = run(OracleAssistant(wrong=True), suites=["qa"], settings=settings)
+    paths = write_reports(result, tmp_path / "out", gated=False)
+    text = paths["markdown"].read_text(encoding="utf-8")
+    assert "## ゲート: 未実施" in text and "不正解のあるケース" in text
+    assert "- qa/qa-002 (dev): recall@5=0.00, citation_accuracy=0.00 — intent=guideline" in text
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["gate"]["passed"] is None
+
+
+class ColdAssistant(OracleAssistant):
+    retrieval_problem = "e5 のモデルがありません"
+
+
+def test_warm_up_keeps_load_time_and_fallback_reason(settings):
+    result = run(ColdAssistant(), suites=["qa"], settings=settings)
+    assert result.settings["warmup_ms"] is not None
+    assert result.settings["retrieval_problem"] == "e5 のモデルがありません"
+    assert "retrieval_problem" not in run(OracleAssistant(), suites=["qa"], settings=settings).settings

@@ -71,7 +71,7 @@ def evaluate(
     problems = gate(run.summaries, load_thresholds()) if gate_flag else []
     if gate_flag and run.failures:
         problems.append(f"{len(run.failures)} 件のケースがエラーになりました")
-    paths = write_reports(run, out or settings.data_dir / "evals", problems)
+    paths = write_reports(run, out or settings.data_dir / "evals", problems, gated=gate_flag)
     typer.echo(summary_table(run.summaries))
     for failure in run.failures:
         typer.echo(f"エラー: {failure.suite}/{failure.id}: {failure.error}", err=True)
