@@ -106,14 +106,17 @@ def partner_evidence(f: Facility) -> list[tuple[str, str, str]]:
 
 
 def guideline_answer(best: Passage, where_text: str, quote: str, related: Sequence[str],
-                     support: tuple[str, str] | None = None) -> str:
+                     support: tuple[str, str] | None = None, also: Sequence[tuple[str, str]] = ()) -> str:
     """Quote the best passage with its Q number / section and page, the guideline section behind a Q&A answer
-    (``support`` = (where, quote)), then the related Q&A."""
+    (``support`` = (where, quote)), further passages that hold the fact (``also``, each with its own place),
+    then the related Q&A."""
     lines = [f"{where_text}によると：", "", f"> {quote}"]
     if best.source == "case":
         lines.insert(0, f"取組事例集の{best.ref}「{best.title}」が参考になります。")
     if support is not None:
         lines += ["", f"ガイドラインの該当箇所：{support[0]}", "", f"> {support[1]}"]
+    for where_text_also, quote_also in also:
+        lines += ["", f"あわせて：{where_text_also}", "", f"> {quote_also}"]
     if related:
         lines += ["", "関連するＱ＆Ａ：", *[f"- {r}" for r in related]]
     return "\n".join(lines)

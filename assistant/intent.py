@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.parse import ParsedQuery
 from assistant.safety import SafetyCheck
@@ -14,7 +15,20 @@ _STRONG_GUIDELINE = re.compile(
     r"患者(へ|に)(の)?説明|公表|普及啓発|圏域|都道府県(は|が|の役割)|市町村(は|が|の役割)|研修|特定機能病院|地域医療構想|"
     r"[12１２一二]号機能(の|と|とは|は|って)|報告(する|しなければ|が必要)|確認(する|される|の方法)|"
     r"患者説明|説明(の)?(義務|様式|項目|内容)|努力義務|報告項目|項目|罰則|過料|基準日|休院|対象外|除外|"
-    r"スケジュール|期限|コーディネーター"
+    r"スケジュール|期限|コーディネーター|(な|た|る|の)例(?!え)"
+)
+# The question form of a rule (「…しなければならないの？」「…でも問題ない？」「どう扱う？」): about the system, unless
+# the message also names a place or asks to find somewhere (see _SEARCH_VERB).
+_RULE_QUESTION = re.compile(
+    r"しなければ(なら|いけ)|しないと(いけ|だめ|ダメ)|(し|さ)?なくて(も)?(いい|よい|良い|構わ|大丈夫)|"
+    r"(も|でも)(問題|差し支え|構わ|大丈夫)|だけでも(いい|よい|良い|構わ)|の対象|対象(に|と|外)|"
+    r"(取り?)?扱い(は|に|について|となる|です)|どう(扱|取り?扱)|扱われ|"
+    r"どういう(こと|意味)|どういう(病院|診療所|医療機関|クリニック)(の|を|が|なの)|要件|義務|必要があ|決まり|ルール"
+)
+# Signs of a real search: a search verb, 「…してくれる」, or asking for somewhere to go.
+_SEARCH_VERB = re.compile(
+    r"探|さが|紹介|どこ|一覧|リスト|候補|行きたい|行ける|かかりたい|受診(でき|したい)|くれ(る|ます|ない|た)|もらえ|"
+    r"見つけ|近く|近所|最寄"
 )
 _WEAK_GUIDELINE = re.compile(r"かかりつけ医|報告|機能|手続|体制|仕組み|どのよう|どうすれば|どうなって|何を|なにを")
 # Words that ask for places to go (strong), and question words any question may use (weak).
@@ -38,11 +52,14 @@ _DOMAIN = re.compile(
 
 
 def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
-          previous_intent: str | None = None) -> str:
+          previous_intent: str | None = None, *, place: bool = False,
+          text_match: Callable[[str], bool] | None = None) -> str:
     """One of facility_search | guideline | emergency | out_of_scope (clarify is decided later).
 
     ``previous_intent`` is the intent of the previous turn: a follow-up of a guideline answer
-    (「その日に休院していたら？」) stays a guideline question.
+    (「その日に休院していたら？」) stays a guideline question. ``place`` says the message names a place;
+    ``text_match(text)`` says the guideline / Q&A text index has a confident match (asked only when the
+    words alone do not decide).
     """
     text = parsed.text
     if safety.emergency:
@@ -53,6 +70,11 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
         return "facility_search"
     if _STRONG_GUIDELINE.search(text):
         return "guideline"
+    searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
+    if not searching and _RULE_QUESTION.search(text):
+        return "guideline"  # 「診療所も報告しなければならないの？」 asks about the rules, not for a clinic
+    if not searching and not parsed.filters and parsed.kind and text_match is not None and text_match(text):
+        return "guideline"  # only an institution named, no search signal, and the guideline answers it
     wants_place = bool(parsed.filters or parsed.kind or parsed.near or parsed.postal or parsed.latlng)
     if (wants_place and (_SEEKING.search(text) or _ASKING.search(text))) or _DOCTOR_SEEKING.search(text):
         return "facility_search"
@@ -64,6 +86,8 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
         return "facility_search"
     if _DOMAIN.search(text) or (previous_intent == "guideline" and _ANAPHORA.search(text)):
         return "guideline"
+    if text_match is not None and text_match(text):
+        return "guideline"  # no word of the domain, but the guideline / Q&A clearly speaks about it
     return "out_of_scope"
 
 

@@ -21,7 +21,9 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("home_care_24h", None, rf"{_ANY_HOUR}.{{0,12}}?{_VISIT}|{_VISIT}.{{0,12}}?{_ANY_HOUR}|在宅療養支援"),
     ("home_deaths", None, r"看取|みとり|ミトリ|最期(まで|を(迎え|家|自宅))|(家|自宅)で(最期|亡くな|死)|在宅死"),
     ("acp", None, r"ACP|人生会議|アドバンス[・ ]?ケア[・ ]?プランニング|最期の(過ごし方|迎え方)|(治療|医療|ケア)の方針を.{0,4}話し合"),
-    ("urgent_visits", None, r"往診(の)?(実績|件数|回数)?"),
+    # 「往診してくれる」 in everyday speech means home visits at all (２号ハ 在宅医療の体制, any mode); only the
+    # report's count is 往診の実績 (urgent_visits).
+    ("urgent_visits", None, r"往診(の)?(実績|件数|回数)"),
     ("home_visits", None, r"訪問診療(の)?(実績|件数|回数)"),
     ("home_care", "daytime", r"日中(だけ|のみ)(の)?(在宅|訪問)"),
     ("home_care", None, _VISIT),

@@ -21,9 +21,12 @@ from assistant.texts import (
     BM25PassageSearcher,
     IndexSearcher,
     PassageSearcher,
+    TermWeights,
     Tokenizer,
     citation_of,
+    confident_match,
     prefer_qa,
+    second_passage,
     supporting_guideline,
     where_of,
 )
@@ -42,7 +45,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
 _QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
-_CASE = re.compile(r"事例|取組|取り組")
+_CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)")
 
 
 def check_message(message: Any) -> str:
@@ -70,6 +73,7 @@ class Assistant:
         self._passages = tuple(passages) if passages is not None else None
         self._searcher = searcher
         self._tokenize: Tokenizer | None = None
+        self._weights: TermWeights | None = None
         self.retrieval_problem = ""  # why the configured text index could not be used (then BM25 answers)
         self._rephraser = rephraser if rephraser is not None else make_rephraser(settings.assistant)
 
@@ -179,7 +183,9 @@ class Assistant:
                 return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
         parsed = parse(text)
         previous = _previous_intent(session)
-        intent = route(parsed, check, session.last is not None, previous)
+        named = resolve_in_text(parsed)
+        place = bool(named.where or named.question)
+        intent = route(parsed, check, session.last is not None, previous, place=place, text_match=self.matches_text)
         if intent == "emergency":
             session.pending_specs = None
             body = safety.emergency_text(check.child_night, asked_for_place=asks_for_place(parsed))
@@ -196,18 +202,28 @@ class Assistant:
             query = f"{_previous_question(session)} {query}".strip()
         return self._guideline(query, notes)
 
+    def matches_text(self, text: str) -> bool:
+        """The guideline / Q&A / case text index has a confident match for ``text`` (see texts.confident_match)."""
+        if self._weights is None:
+            r = self.settings.retrieval
+            self._weights = TermWeights(self._all_passages(), make_tokenizer(r.sudachi_mode, r.synonyms))
+        query = normalize(text)
+        return confident_match(query, self.searcher.search(query, 3, None), self._weights, self.tokenize)
+
     def _guideline(self, text: str, notes: list[str]) -> Answer:
         found = self._passages_for(text)
         if not found:
             return Answer("guideline", "\n".join([*notes, not_found_text()]))
         best = found[0][0]
-        related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref][:3]
-        related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
         support = supporting_guideline(found)
-        cited = [best, *([support] if support else []), *related_qa]
-        citations = [citation_of(p, text, self.tokenize) for p in cited]
+        extra = second_passage(found, text, self.tokenize, exclude=(best, support))
+        related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref and p is not extra][:3]
+        related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
+        quoted = [best, *(p for p in (support, extra) if p is not None)]
+        citations = [citation_of(p, text, self.tokenize) for p in [*quoted, *related_qa]]
+        also = [(where_of(p), c.quote) for p, c in zip(quoted[1:], citations[1:], strict=False)]
         body = guideline_answer(best, where_of(best), citations[0].quote, related,
-                                (where_of(support), citations[1].quote) if support else None)
+                                also[0] if support else None, also[1:] if support else also)
         answer = Answer("guideline", "\n".join([*notes, body]), citations=tuple(citations),
                         suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related))
         return self._rephrased(answer)

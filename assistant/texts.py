@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -13,7 +15,7 @@ from corpus.passage import Passage
 from retrieval.bm25 import BM25Index
 from retrieval.text_search import TextIndex
 
-QUOTE_CHARS = 300
+QUOTE_CHARS = 350
 Tokenizer = Callable[[str], list[str]]
 
 
@@ -87,6 +89,64 @@ def supporting_guideline(found: Sequence[tuple[Passage, float]], window: int = Q
     return next((p for p, _ in found[1:window] if p.source == "guideline"), None)
 
 
+class TermWeights:
+    """How rare each retrieval token is over the passages (IDF), to judge how well a passage matches a question."""
+
+    def __init__(self, passages: Sequence[Passage], tokenize: Tokenizer) -> None:
+        self.total = len(passages)
+        self.df = Counter(t for p in passages for t in set(tokenize(p.search_text or p.text)))
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency (an unseen token weighs most)."""
+        return math.log((self.total + 1) / (self.df.get(token, 0) + 0.5))
+
+    def distinctive(self, token: str) -> bool:
+        """A token in at most ``RARE_SHARE`` of the passages (not 報告, 医療機関, する …)."""
+        return self.df.get(token, 0) <= RARE_SHARE * self.total
+
+
+RARE_SHARE = 0.15
+MATCH_COVERAGE = 0.5  # share of the question's distinctive words one passage must contain
+MATCH_DISTINCT = 2  # … and at least this many of them
+
+
+def confident_match(query: str, found: Sequence[tuple[Passage, float]], weights: TermWeights,
+                    tokenize: Tokenizer, window: int = 3) -> bool:
+    """True when one of the top ``window`` passages contains at least two, and at least half, of the question's
+    distinctive words (tokens in at most 15 % of the passages, or in none): the text index really answers it.
+
+    Scale-free (it does not read the fused score); a word the corpus never uses (天気, 株価, レシピ) counts
+    against the match, so off-topic questions stay unmatched whatever the ranking.
+    """
+    wanted = {t for t in tokenize(query) if weights.distinctive(t)}
+    if len(wanted) < MATCH_DISTINCT:
+        return False
+    for passage, _ in found[:window]:
+        shared = wanted & set(tokenize(passage.search_text or passage.text))
+        if len(shared) >= MATCH_DISTINCT and len(shared) / len(wanted) >= MATCH_COVERAGE:
+            return True
+    return False
+
+
+def second_passage(found: Sequence[tuple[Passage, float]], query: str, tokenize: Tokenizer,
+                   exclude: Sequence[Passage | None] = (), window: int = 3) -> Passage | None:
+    """When the best passage's best sentence is weak (shares under half of the question's tokens), the next
+    passage in the top ``window`` whose best sentence matches at least as well (a sibling sub-section, the
+    section that holds the fact); None otherwise."""
+    if not found or not query:
+        return None
+    wanted = len(set(tokenize(query)))
+    strength = best_overlap(found[0][0], query, tokenize)
+    if strength * 2 >= wanted:
+        return None
+    for passage, _ in found[1:window]:
+        if any(passage is p for p in exclude) or passage.source == "reference":
+            continue
+        if best_overlap(passage, query, tokenize) >= max(strength, 1):
+            return passage
+    return None
+
+
 def _answer_part(passage: Passage) -> str:
     """For a Q&A item, the answer without the repeated question line."""
     text = passage.text.strip()
@@ -95,14 +155,30 @@ def _answer_part(passage: Passage) -> str:
     return text
 
 
+_NOTE = re.compile(r"^[［\[]注(\d+)[］\]]")  # a footnote body line, 「［注7］医療法…過料に処する…」
+_NOTE_REF = re.compile(r"[［\[]注(\d+)[］\]]")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Lines, each split after 「。」: the units a quote is built from."""
-    return [part.strip() for line in text.splitlines() for part in re.split(r"(?<=。)", line) if part.strip()]
+    """Lines, each split after 「。」: the units a quote is built from. A footnote mark after a 「。」
+    (「…とされている。［注7］（医療法…）」) stays with its sentence; a footnote line is a unit of its own."""
+    out: list[str] = []
+    for line in text.splitlines():
+        parts = [part.strip() for part in re.split(r"(?<=。)", line) if part.strip()]
+        for i, part in enumerate(parts):
+            if i and out and _NOTE.match(part):
+                out[-1] += part
+            else:
+                out.append(part)
+    return out
 
 
-_LEAD_IN = re.compile(r"[：:]$|以下の|次の")  # 「以下の項目について説明を行うこと。」 announces what follows
+# 「以下の項目について説明を行うこと。」 or a bracketed heading (【報告事項】) announces what follows
+_LEAD_IN = re.compile(r"[：:]$|以下の|次の|^【[^】]+】$")
 _ITEM = re.compile(r"^[➢・○◯●⚫※\-–①-⑳⑴-⒇]|^[\(（]?[0-9０-９一二三四五六七八九十ア-ン]{1,2}[\)）.．、]")
 _MIN_QUOTE = 80  # a quote shorter than this also takes the next sentence, for context
+MAIN_CHARS = 300
+NOTE_CHARS = 120  # a short footnote (a penalty, a date) joins its sentence; a long definition would crowd it out  # the best sentence and its neighbours; footnotes and a second sentence may fill up to QUOTE_CHARS
 
 
 def _overlaps(units: Sequence[str], query: str, tokenize: Tokenizer | None) -> list[int]:
@@ -113,11 +189,17 @@ def _overlaps(units: Sequence[str], query: str, tokenize: Tokenizer | None) -> l
     return [len(wanted & set(tokenize(u))) for u in units]
 
 
+def best_overlap(passage: Passage, query: str, tokenize: Tokenizer | None) -> int:
+    """How many distinct query tokens the passage's best sentence shares (0 without a query)."""
+    units = split_sentences(_answer_part(passage))
+    return max(_overlaps(units, query, tokenize), default=0)
+
+
 def _window(units: Sequence[str], overlaps: Sequence[int], limit: int) -> tuple[int, int]:
     """The best unit (earliest on ties), grown forwards then backwards over units that add to the answer."""
     first = last = max(range(len(units)), key=lambda i: (overlaps[i], -i))
     size = len(units[first])
-    listing = bool(_LEAD_IN.search(units[first]))
+    listing = bool(_LEAD_IN.search(units[first]) or _ITEM.match(units[first]))  # an item: its siblings follow
     while last + 1 < len(units) and size + len(units[last + 1]) <= limit:
         nxt = units[last + 1]
         listing = listing and bool(_ITEM.match(nxt)) or bool(_LEAD_IN.search(units[last]))
@@ -131,19 +213,69 @@ def _window(units: Sequence[str], overlaps: Sequence[int], limit: int) -> tuple[
     return first, last
 
 
+def _with_notes(units: Sequence[str], chosen: set[int], limit: int) -> set[int]:
+    """Add the footnotes the chosen sentences refer to (「［注7］…三十万円以下の過料」), while they fit."""
+    notes = {m.group(1): i for i, u in enumerate(units) if (m := _NOTE.match(u))}
+    out = set(chosen)
+    for i in sorted(chosen):
+        for ref in _NOTE_REF.findall(units[i][1:] if _NOTE.match(units[i]) else units[i]):
+            j = notes.get(ref)
+            if j is not None and j not in out and len(units[j]) <= NOTE_CHARS \
+                    and _size(units, out) + len(units[j]) <= limit:
+                out.add(j)
+    return out
+
+
+def _second(units: Sequence[str], overlaps: Sequence[int], chosen: set[int], limit: int) -> set[int]:
+    """A second, non-adjacent best sentence (a later paragraph, a footnote) when it matches about as well as
+    the best one (at least 2 tokens and half the best), with the list it announces, while it fits."""
+    best = max(overlaps, default=0)
+    rest = [i for i in range(len(units)) if i not in chosen and overlaps[i] >= max(2, (best + 1) // 2)]
+    if not rest:
+        return chosen
+    j = max(rest, key=lambda i: (overlaps[i], -i))
+    out = set(chosen)
+    if _size(units, out) + len(units[j]) > limit:
+        return out
+    out.add(j)
+    listing = bool(_LEAD_IN.search(units[j]))
+    while listing and j + 1 < len(units) and _ITEM.match(units[j + 1]) and j + 1 not in out \
+            and _size(units, out) + len(units[j + 1]) <= limit:
+        j += 1
+        out.add(j)
+    return out
+
+
+def _size(units: Sequence[str], chosen: set[int]) -> int:
+    return sum(len(units[i]) for i in chosen)
+
+
+def _joined(units: Sequence[str], chosen: set[int]) -> str:
+    """Chosen units in document order; 「…」 marks every cut (before, between and after)."""
+    order = sorted(chosen)
+    text = "…" if order[0] > 0 else ""
+    for k, i in enumerate(order):
+        text += units[i] if k == 0 else (" " if i == order[k - 1] + 1 else " … ") + units[i]
+    return text + ("…" if order[-1] + 1 < len(units) else "")
+
+
 def quote_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = None, limit: int = QUOTE_CHARS) -> str:
     """A verbatim quote chosen by relevance to ``query`` (token overlap per sentence, retrieval tokeniser).
 
     The best sentence is kept whole; the sentences after it join when they also match, when it announces a
-    list (「以下の項目…」) or while the quote is very short; those before it join when they also match; all
-    within ``limit`` characters. Without a query the quote starts at the beginning.
+    list (「以下の項目…」) or while the quote is very short; those before it join when they also match (within
+    ``MAIN_CHARS``). Then, within ``limit``: the footnotes those sentences refer to, and a second, non-adjacent
+    sentence that matches about as well as the best one. Without a query the quote starts at the beginning.
     """
     units = split_sentences(_answer_part(passage))
     if not units:
         return ""
-    first, last = _window(units, _overlaps(units, query, tokenize), limit)
-    text = " ".join(units[first:last + 1])
-    return ("…" if first > 0 else "") + text + ("…" if last + 1 < len(units) else "")
+    overlaps = _overlaps(units, query, tokenize)
+    first, last = _window(units, overlaps, min(limit, MAIN_CHARS))
+    chosen = _with_notes(units, set(range(first, last + 1)), limit)
+    if any(overlaps):
+        chosen = _with_notes(units, _second(units, overlaps, chosen, limit), limit)
+    return _joined(units, chosen)
 
 
 def citation_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = None) -> Citation:

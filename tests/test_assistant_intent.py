@@ -104,3 +104,46 @@ def test_instructions_inside_facility_data_are_only_data(assistant_injected) -> 
     injected = answer.facilities[1]
     assert [e.field for e in injected.evidence] == ["kind", "care_collaboration.acp"]
     assert "24時間" not in answer.answer
+
+
+# Rule questions that name an institution are about the system; real searches stay searches.
+# (message, place named in the text, expected intent)
+RULE_OR_SEARCH = [
+    ("診療所も報告しなければならないの？", False, "guideline"),
+    ("小さなクリニックでも報告しないといけないの", False, "guideline"),
+    ("休んでいる病院は報告しなくてもいいの？", False, "guideline"),
+    ("病院が自分で作った説明の紙でも問題ないの？", False, "guideline"),
+    ("説明をしないといけない病院って、どういう病院のこと？", False, "guideline"),
+    ("有床診療所はどう扱うの", False, "guideline"),
+    ("歯科の診療所の取扱いは？", False, "guideline"),
+    ("在宅医療をしている診療所だけでもいいの？", False, "guideline"),
+    ("病院同士が連携している例を知りたい", False, "guideline"),
+    ("往診してくれる診療所", False, "facility_search"),
+    ("往診してくれる診療所はどこ？", False, "facility_search"),
+    ("高知市で在宅医療の対象になる診療所", True, "facility_search"),
+    ("近くで往診してくれる診療所", False, "facility_search"),
+    ("高知市で夜間も診てくれる病院", True, "facility_search"),
+    ("認知症を診てくれるクリニックを探しています", False, "facility_search"),
+    ("入院させてくれる病院を教えて", False, "facility_search"),
+]
+
+
+@pytest.mark.parametrize(("message", "place", "intent"), RULE_OR_SEARCH, ids=[r[0] for r in RULE_OR_SEARCH])
+def test_rule_questions_versus_searches(message: str, place: bool, intent: str) -> None:
+    assert route(parse(message), check(normalize(message)), False, place=place) == intent
+
+
+@pytest.mark.parametrize(
+    ("message", "matched", "intent"),
+    [("県が議題を出すのか", True, "guideline"),  # no word of the domain, but the text index answers it
+     ("今日の天気は？", False, "out_of_scope"),
+     ("病院の数はどれくらい", True, "guideline"),  # only a kind named, no search signal
+     ("病院の数はどれくらい", False, "facility_search"),
+     ("この薬は飲み合わせが悪いですか", True, "out_of_scope"),  # medical advice is refused whatever matches
+     ("胸が痛くて冷や汗が出る", True, "emergency")],
+)
+def test_text_match_decides_only_when_words_do_not(message: str, matched: bool, intent: str) -> None:
+    def text_match(_: str) -> bool:
+        return matched
+
+    assert route(parse(message), check(normalize(message)), False, text_match=text_match) == intent

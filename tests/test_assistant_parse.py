@@ -29,8 +29,13 @@ CASES: list[tuple[str, set[tuple[str, object]], str | None, tuple[str, ...] | No
     ("ACPに取り組んでいる病院", {("acp", N)}, "hospital", None),
     ("人生会議をしてくれるお医者さん", {("acp", N)}, None, None),
     ("自宅で最期を迎えたい。家で看取ってくれる先生", {("home_deaths", N)}, None, None),
-    ("往診してくれる医院", {("urgent_visits", N)}, "clinic", None),
+    ("往診してくれる医院", {("home_care", N)}, "clinic", None),
     ("訪問診療の実績がある診療所", {("home_visits", N)}, "clinic", None),
+    ("往診の実績がある診療所", {("urgent_visits", N)}, "clinic", None),
+    ("往診件数の多い病院", {("urgent_visits", N)}, "hospital", None),
+    ("訪問診療してくれる病院", {("home_care", N)}, "hospital", None),
+    ("家に来てくれるお医者さん", {("home_care", N)}, None, None),
+    ("休日に往診してくれるクリニック", {("home_care", N)}, "clinic", None),
     ("家に来て診てくれるお医者さん", {("home_care", N)}, None, None),
     ("自院で24時間の在宅医療を提供している診療所", {("home_care", "24h_self")}, "clinic", None),
     ("連携して24時間対応している在宅医療", {("home_care", "24h_with_partners")}, None, None),
@@ -78,7 +83,7 @@ CASES: list[tuple[str, set[tuple[str, object]], str | None, tuple[str, ...] | No
     ("梼原町の在宅医療", {("home_care", N)}, None, (YUSUHARA,)),
     ("世田谷区で夜でも往診してくれる診療所", {("home_care_24h", N)}, "clinic", (SETAGAYA,)),
     ("東京都練馬区で健診と予防接種の両方ができるクリニック", {("checkups", N), ("vaccinations", N)}, "clinic", (NERIMA,)),
-    ("〒780-0870で往診してくれるところ", {("urgent_visits", N)}, None, (KOCHI,)),
+    ("〒780-0870で往診してくれるところ", {("home_care", N)}, None, (KOCHI,)),
     ("7800870 の近くのACPをしている病院", {("acp", N)}, "hospital", (KOCHI,)),
     ("病院や診療所で在宅医療をしているところ", {("home_care", N)}, None, None),
     ("医療機関を探しています", set(), None, None),
@@ -87,7 +92,7 @@ CASES: list[tuple[str, set[tuple[str, object]], str | None, tuple[str, ...] | No
     ("夜間に往診してくれて、ACPもしている診療所", {("home_care_24h", N), ("acp", N)}, "clinic", None),
     ("２４時間往診してくれるクリニック", {("home_care_24h", N)}, "clinic", None),
     ("ＡＣＰをやっている病院", {("acp", N)}, "hospital", None),
-    ("病院以外で往診をしてくれるところ", {("urgent_visits", N)}, "clinic", None),
+    ("病院以外で往診をしてくれるところ", {("home_care", N)}, "clinic", None),
 ]
 
 

@@ -80,7 +80,7 @@ OVERLAPS: list[tuple[str, set[tuple[str, object]]]] = [
     ("在宅当番医制に加わっている病院", {("off_hours", "rota")}),
     ("在宅当番医と在宅医療の両方をしている診療所", {("off_hours", "rota"), ("home_care", None)}),
     ("在宅療養支援診療所", {("home_care_24h", None)}),
-    ("休日に往診してくれる", {("urgent_visits", None)}),
+    ("休日に往診してくれる", {("home_care", None)}),
     ("24時間往診", {("home_care_24h", None)}),
     ("24時間対応の診療所", {("home_care_24h", None)}),
     ("自院で24時間の在宅医療", {("home_care", "24h_self")}),
@@ -251,3 +251,27 @@ def test_duplicate_names_show_the_address(assistant_small: Assistant, small_reco
     assert {f.id for f in answer.facilities} >= {"T-K1", "T-K1B"}
     assert "所在地：高知県高知市架空町1-1" in answer.answer and "所在地：高知県高知市架空町9-9" in answer.answer
     assert answer.answer.count("所在地：") == 2  # only the facilities that share a name
+
+
+# ---- quotes: footnotes and a second, non-adjacent sentence -------------------------------------------------
+
+def _passage(text: str) -> Passage:
+    return Passage("guideline:test", "guideline", "第9章", "試験用の節", "試験文書", 1, text, text)
+
+
+def _chars(text: str) -> list[str]:
+    return [c for c in text if c not in "、。 "]
+
+
+def test_a_footnote_joins_the_sentence_that_refers_to_it() -> None:
+    text = ("○ 管理者は報告を行う。" + "前置きの文。" * 12 + "\n命令に従わない場合は是正を命ずることができる。［注7］（根拠条文）\n"
+            + "［注7］命令に違反した者は三十万円以下の過料に処する。")
+    quote = quote_of(_passage(text), "命令 是正", _chars)
+    assert "是正を命ずる" in quote and "三十万円以下の過料" in quote
+
+
+def test_a_second_matching_sentence_further_down_is_quoted_with_a_cut() -> None:
+    text = "報告の期限は三月末とする。\n" + "関係のない文が続く。\n" * 12 + "なお報告の期限を過ぎた場合は催促する。"
+    quote = quote_of(_passage(text), "報告期限", _chars)
+    assert quote.startswith("報告の期限は三月末") and " … なお報告の期限を過ぎた場合" in quote
+    assert len(quote) <= 350
