@@ -284,6 +284,12 @@ def citation_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = 
                     quote_of(passage, query, tokenize), passage.doc)
 
 
+def named(passage: Passage) -> str:
+    """「第4章第2節（２）「協議に向けた枠組みの整理」」, or the ref alone when it already ends with the title."""
+    title = passage.title.strip()
+    return passage.ref if not title or passage.ref.endswith(title) else f"{passage.ref}「{title}」"
+
+
 def where_of(passage: Passage) -> str:
     """「Q11（…Ｑ＆Ａ集 P.66）」 / 「事例3（地域：…、P.40）」 style reference."""
     page = f"P.{passage.page}" if passage.page else "ページ不明"
@@ -292,5 +298,5 @@ def where_of(passage: Passage) -> str:
     if passage.source == "case":
         region = str(passage.meta.get("region", "") or "")
         region_text = f"地域：{region}、" if region else ""
-        return f"{passage.ref}「{passage.title}」（{region_text}{passage.doc}、{page}）"
-    return f"{passage.ref}「{passage.title}」（{passage.doc}、{page}）"
+        return f"{named(passage)}（{region_text}{passage.doc}、{page}）"
+    return f"{named(passage)}（{passage.doc}、{page}）"

@@ -275,3 +275,14 @@ def test_a_second_matching_sentence_further_down_is_quoted_with_a_cut() -> None:
     quote = quote_of(_passage(text), "報告期限", _chars)
     assert quote.startswith("報告の期限は三月末") and " … なお報告の期限を過ぎた場合" in quote
     assert len(quote) <= 350
+
+
+def test_section_named_once_when_its_ref_already_ends_with_the_title() -> None:
+    from assistant.texts import named
+    from corpus.passage import Passage
+
+    def passage(ref: str, title: str) -> Passage:
+        return Passage(id="g", source="guideline", ref=ref, title=title, doc="d", page=12, text="t", search_text="t")
+
+    assert named(passage("第2章第3節（２）留意事項", "留意事項")) == "第2章第3節（２）留意事項"
+    assert named(passage("第4章第2節（２）", "協議に向けた枠組みの整理")) == "第4章第2節（２）「協議に向けた枠組みの整理」"

@@ -161,3 +161,11 @@ def test_chat_text_leaves_the_listing_to_the_cards(text, expected) -> None:
     from ui.web_logic import without_listing
 
     assert without_listing(text) == expected
+
+
+def test_citation_title_is_not_repeated_when_the_ref_ends_with_it() -> None:
+    html = render.citations_html([{"source": "guideline", "id": "第2章第3節（２）留意事項", "title": "留意事項", "page": 12,
+                                   "quote": "毎年１月１日時点"}])
+    assert html.count("留意事項") == 1
+    kept = render.citations_html([{"source": "qa", "id": "Q11", "title": "協議の場の圏域", "page": 66, "quote": "圏域"}])
+    assert "協議の場の圏域" in kept

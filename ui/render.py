@@ -144,7 +144,9 @@ def citations_html(citations: Sequence[Mapping[str, Any]]) -> str:
     blocks = []
     for c in citations:
         ref = escape(str(c.get("id") or c.get("ref") or ""))
-        title = escape(str(c.get("title") or ""))
+        raw_title = str(c.get("title") or "")
+        # A section whose heading is its whole title (「…（２）留意事項」) would otherwise show it twice.
+        title = "" if str(c.get("id") or "").endswith(raw_title) else escape(raw_title)
         page = f"（P.{escape(str(c['page']))}）" if c.get("page") not in (None, "") else ""
         doc = f'<p class="kakari-doc">{escape(str(c["doc"]))}</p>' if c.get("doc") else ""
         blocks.append(
