@@ -12,12 +12,16 @@ from assistant.service import Assistant
 from corpus.settings import Settings
 
 
+def _cited(ref: str, title: str) -> str:
+    return ref if not title or ref.endswith(title) else f"{ref}「{title}」"
+
+
 def render(answer: Answer) -> str:
     """Plain-text form of an answer for the terminal."""
     lines = [answer.answer]
     if answer.citations:
         lines += ["", "出典："]
-        lines += [f"- {c.id}「{c.title}」 P.{c.page}" for c in answer.citations]
+        lines += [f"- {_cited(c.id, c.title)} P.{c.page or '不明'}" for c in answer.citations]
     if answer.notice:
         lines += ["", f"※ {answer.notice}"]
     lines += ["", f"（セッションID: {answer.session_id}  続けて質問するときは --session {answer.session_id}）"]
