@@ -6,6 +6,8 @@ and adds one group token per occurrence (the original words stay), so exact word
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 
@@ -27,9 +29,19 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("総合診療専門医", "総合診療医"),
     ("医療機関", "病院・診療所", "病院や診療所"),
     ("協議の場", "協議", "話し合いの場", "話し合い"),
+    # Everyday words for the system's own terms (the documents use the right-hand formal word).
+    ("メリット", "利点", "いいこと", "良いこと", "よいこと", "いい事", "良い事", "恩恵"),
+    ("除外", "対象外", "除く", "除き", "報告不要", "報告しなくて"),
+    ("過料", "罰則", "罰金", "ペナルティ", "罰せられ"),
+    ("報告期間", "締切", "締め切り", "〆切", "提出期限", "期限"),
 )
 
 GROUP_PREFIX = "〔同義〕"
+
+
+def table_fingerprint() -> str:
+    """Short hash of the synonym table, so an index built with an older table is rebuilt."""
+    return hashlib.sha256(json.dumps(SYNONYM_GROUPS, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

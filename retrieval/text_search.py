@@ -20,6 +20,7 @@ from retrieval import fusion
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.embedding_cache import SHIPPED_CACHE_DIR, EmbeddingCache, cache_path, embed_passages
+from retrieval.synonyms import table_fingerprint
 from retrieval.tokenizer import Tokenizer, make_tokenizer
 from retrieval.vectorstore import VectorStore, release_client
 
@@ -48,7 +49,8 @@ def corpus_key(passages: Sequence[Passage], settings: RetrievalSettings, embedde
     """Hash of everything the index content depends on, so any change gets a fresh folder."""
     digest = hashlib.sha256()
     config = {
-        "format": INDEX_FORMAT, "mode": settings.sudachi_mode, "synonyms": settings.synonyms,
+        "format": INDEX_FORMAT, "mode": settings.sudachi_mode,
+        "synonyms": table_fingerprint() if settings.synonyms else False,
         "embedder": embedder.fingerprint() if embedder else "none",
     }
     digest.update(json.dumps(config, sort_keys=True).encode())

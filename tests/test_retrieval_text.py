@@ -12,7 +12,7 @@ import pytest
 from corpus.passage import Passage
 from corpus.settings import RetrievalSettings
 from corpus.store import record_from_dict
-from retrieval import fusion
+from retrieval import fusion, synonyms
 from retrieval.bm25 import BM25Index
 from retrieval.langchain import PassageRetriever
 from retrieval.text_search import BUILD_MESSAGE, TextIndex
@@ -54,6 +54,10 @@ def test_folding_gives_identical_tokens(tokenize, a: str, b: str) -> None:  # ty
         ("在宅看取り", "看取り"),
         ("主治医", "かかりつけ"),
         ("クリニック", "診療所"),
+        ("参加すると何か良いことがある？", "制度のメリット"),
+        ("報告の対象外", "特定機能病院を除く"),
+        ("罰則はあるの", "過料に処される"),
+        ("提出の締め切り", "報告期間"),
     ],
 )
 def test_synonyms_meet(tokenize, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
@@ -140,6 +144,13 @@ def test_index_folder_follows_settings_and_corpus(tmp_path: Path, passages: list
     assert TextIndex.folder_for(passages, RetrievalSettings(embedder="none", sudachi_mode="A"), tmp_path, None) != base
     assert TextIndex.folder_for(passages[:-1], BM25_ONLY, tmp_path, None) != base
     assert TextIndex.folder_for(passages, RetrievalSettings(embedder="none", fusion="score"), tmp_path, None) == base
+
+
+def test_index_folder_follows_synonym_table(tmp_path: Path, passages: list[Passage], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An edited synonym table changes the BM25 tokens, so a stale index must not be reused."""
+    base = TextIndex.folder_for(passages, BM25_ONLY, tmp_path, None)
+    monkeypatch.setattr(synonyms, "SYNONYM_GROUPS", (*synonyms.SYNONYM_GROUPS, ("様式", "書式")))
+    assert TextIndex.folder_for(passages, BM25_ONLY, tmp_path, None) != base
 
 
 class KeywordEmbedder:
