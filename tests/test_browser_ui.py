@@ -156,3 +156,107 @@ def _save_small(src: Path, dest: Path) -> None:
 
     with Image.open(src) as image:
         image.convert("RGB").quantize(colors=128).save(dest, optimize=True)
+
+
+# ---- keyboard only: Tab / Enter / Space, no mouse -------------------------------------------------------------
+
+_ACTIVE_JS = """
+const a = document.activeElement;
+if (!a || a === document.body) return '';
+const owner = a.closest('[id^="kakari-"]');
+return [owner ? owner.id : '', a.tagName.toLowerCase(), a.getAttribute('role') || '',
+        a.getAttribute('aria-label') || a.getAttribute('value') || (a.innerText || '').slice(0, 30)].join('|');
+"""
+
+
+def _tab_until(driver, wanted, limit: int = 80, back: bool = False) -> list[str]:
+    """Press Tab (Shift+Tab when ``back``) until ``wanted(active)`` holds; the visited stops, in order."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    visited = []
+    for _ in range(limit):
+        chain = ActionChains(driver)
+        if back:
+            chain.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        else:
+            chain.send_keys(Keys.TAB).perform()
+        active = driver.execute_script(_ACTIVE_JS)
+        visited.append(active)
+        if wanted(active):
+            return visited
+    pytest.fail(f"not reached with the keyboard; visited: {visited}")
+
+
+def _press(driver, *keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def _card_name(aria_label: str) -> str:
+    """「2. 名称（1.2 km）」 → 名称."""
+    return aria_label.split(". ", 1)[1].rsplit("（", 1)[0]
+
+
+def _focus_ring(driver) -> str:
+    return driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle;")
+
+
+def _detail_shows(driver, name: str):
+    from selenium.webdriver.common.by import By
+
+    def check(d) -> bool:
+        text = d.find_element(By.ID, "kakari-detail").text
+        return d.find_element(By.ID, "kakari-detail").is_displayed() and name in text and "報告基準日" in text
+    return check
+
+
+def test_keyboard_only_question_and_card_detail(server: str, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/ui/")
+    _wait(browser, "#kakari-message textarea", timeout=60)
+    browser.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+
+    # Tab reaches the question box first among the page's own controls, then 送信, the place, 現在地, the chips.
+    order = _tab_until(browser, lambda a: a.startswith("kakari-chips|input"))
+    owners = [a.split("|")[0] for a in order if a]
+    firsts = [owners.index(x) for x in ("kakari-message", "kakari-send", "kakari-location", "kakari-geo", "kakari-chips")]
+    assert firsts == sorted(firsts), owners
+    assert _focus_ring(browser) != "none" or browser.execute_script(
+        "return getComputedStyle(document.activeElement.closest('label')).outlineStyle") != "none"
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('#kakari-chips input')].map(i => i.labels.length && i.labels[0].innerText)")
+    assert all(labels) and "ACP" in labels
+
+    # Back to the question box, type, Enter sends.
+    _tab_until(browser, lambda a: a.startswith("kakari-message|textarea"), back=True)
+    _press(browser, "高知市で24時間往診してくれる診療所を探しています", Keys.ENTER)
+    cards = _wait(browser, "#kakari-cards .kakari-card[tabindex='0']")
+    assert len(cards) >= 2
+    names = [c.find_element(By.CSS_SELECTOR, "h3").text for c in cards]
+    assert browser.find_element(By.CSS_SELECTOR, "#kakari-message textarea").get_attribute("value") == ""
+
+    # Tab on to the first card: it is focusable, labelled with its name and distance, and shows a focus ring.
+    first = _tab_until(browser, lambda a: a.startswith("kakari-cards|article"))[-1]
+    label = first.split("|")[3]
+    assert label.startswith("1. ") and ("km" in label or "距離不明" in label), label
+    name1 = _card_name(label)
+    assert name1 in names[0]
+    assert _focus_ring(browser) != "none"
+    _press(browser, Keys.ENTER)
+    WebDriverWait(browser, 60).until(_detail_shows(browser, name1))
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(_ACTIVE_JS).startswith("kakari-detail|article"))
+    assert browser.find_element(By.CSS_SELECTOR, "#kakari-detail-pick input").get_attribute("value").endswith(name1)
+
+    # Shift+Tab back to the 検索結果 tab, Enter, then Space on the second card opens that one.
+    _tab_until(browser, lambda a: "|tab|" in a and "検索結果" in a, back=True)
+    _press(browser, Keys.ENTER)
+    second = _tab_until(browser, lambda a: a.startswith("kakari-cards|article") and a.split("|")[3].startswith("2. "))
+    name2 = _card_name(second[-1].split("|")[3])
+    assert name2 in names[1]
+    _press(browser, Keys.SPACE)
+    WebDriverWait(browser, 60).until(_detail_shows(browser, name2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -62,6 +63,29 @@ def test_cards_show_every_field_and_escape_html() -> None:
     assert "自院で24時間対応" in html and "報告基準日：2026-01-01" in html and "架空" in html
     assert "javascript:" not in html  # only http(s) links are rendered
     assert html.count('class="kakari-card"') == 2
+
+
+@pytest.mark.parametrize(
+    ("fac", "rank", "label"),
+    [
+        (FAC, 1, "1. 架空&lt;b&gt;診療所&lt;/b&gt;（1.2 km）"),
+        (FAR, 2, "2. 遠い病院（8.0 km）"),
+        ({**FAR, "distance_km": None}, 2, "2. 遠い病院（距離不明）"),
+    ],
+)
+def test_cards_are_focusable_and_labelled_with_name_and_distance(fac, rank, label) -> None:
+    html = render.cards_html([FAC] * (rank - 1) + [fac])
+    cards = re.findall(r"<article [^>]*>", html)
+    card = cards[rank - 1]
+    assert 'tabindex="0"' in card and 'role="article"' in card
+    assert f'aria-label="{label}"' in card
+    assert f'data-facility-id="{fac["id"]}"' in card and f'data-rank="{rank}"' in card
+    assert f'aria-describedby="{render.CARD_HINT_ID}"' in card and f'id="{render.CARD_HINT_ID}"' in html
+
+
+def test_detail_takes_the_keyboard_focus_and_names_the_facility() -> None:
+    html = render.facility_notice_html(FAC)
+    assert 'tabindex="-1"' in html and "医療機関の詳細：架空&lt;b&gt;診療所&lt;/b&gt;" in html
 
 
 def test_csv_has_one_row_per_facility_with_evidence() -> None:

@@ -76,3 +76,22 @@ def test_detail_view_renders_the_record(page) -> None:
     html = page.show_detail(last["facilities"][0]["id"])
     assert "院内掲示" in html and last["facilities"][0]["name"] in html
     assert "見つかりませんでした" not in html
+
+
+def test_clicking_a_card_opens_its_detail_tab(page) -> None:
+    import gradio as gr
+
+    last = list(page.ask("高知市で看取りをしている診療所", [], "", "", "", {}))[-1][8]
+    second = last["facilities"][1]
+    pick, html, tabs = page.open_card(gr.SelectData(page.cards, {"index": 1, "value": second["id"]}))
+    assert _value(pick) == second["id"]
+    assert second["name"] in html and "報告基準日" in html and "院内掲示" in html
+    assert tabs.selected == "detail"
+    assert page.cards.js_on_load and "trigger('select'" in page.cards.js_on_load
+
+
+def test_a_card_for_an_unknown_facility_is_a_japanese_message(page) -> None:
+    import gradio as gr
+
+    _, html, _ = page.open_card(gr.SelectData(page.cards, {"index": 0, "value": "NO-SUCH-ID"}))
+    assert "見つかりませんでした" in html and "Traceback" not in html

@@ -36,6 +36,7 @@ CHIPS: dict[str, dict[str, Any]] = {
     "病院": {"name": "kind", "value": "hospital"},
     "診療所": {"name": "kind", "value": "clinic"},
 }
+CARD_HINT_ID = "kakari-card-hint"
 _CHIP_NAMES = {spec["name"] for spec in CHIPS.values()}
 
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -117,13 +118,17 @@ def _card_html(rank: int, fac: Mapping[str, Any]) -> str:
     name = escape(str(fac.get("name", "")))
     kind = escape(str(fac.get("kind_label") or fac.get("kind", "")))
     sample = '<span class="kakari-badge sample">架空</span>' if fac.get("sample") else ""
+    fid = escape(str(fac.get("id", "")))
+    distance = _distance(fac.get("distance_km"))
+    # The whole card is one tab stop: Enter / Space / click open the detail tab (ui/web_text.CARDS_JS).
     return (
-        f'<article class="kakari-card" data-facility-id="{escape(str(fac.get("id", "")))}" '
-        f'aria-label="{rank}. {name}">'
+        f'<article class="kakari-card" data-facility-id="{fid}" data-rank="{rank}" tabindex="0" role="article" '
+        f'aria-label="{rank}. {name}（{distance}）" aria-keyshortcuts="Enter Space" aria-describedby="{CARD_HINT_ID}">'
         f'<h3><span class="rank">{rank}</span> {name} <span class="kakari-badge">{kind}</span>{sample}</h3>'
-        f'<p class="kakari-meta">{_distance(fac.get("distance_km"))} ・ {escape(str(fac.get("address", "")))}</p>'
+        f'<p class="kakari-meta">{distance} ・ {escape(str(fac.get("address", "")))}</p>'
         f"{_contact_html(fac)}{_evidence_html(fac.get('evidence') or [])}"
-        f'<p class="kakari-asof">報告基準日：{escape(str(fac.get("as_of") or "不明"))}</p>'
+        f'<p class="kakari-asof">報告基準日：{escape(str(fac.get("as_of") or "不明"))}'
+        '<span class="kakari-open" aria-hidden="true">詳細を見る ›</span></p>'
         "</article>"
     )
 
@@ -133,6 +138,7 @@ def cards_html(facilities: Sequence[Mapping[str, Any]], conditions: str = "") ->
     if not facilities:
         return '<div class="kakari-empty">医療機関の検索結果はまだありません。</div>'
     head = f'<p class="kakari-conditions">{escape(conditions)}</p>' if conditions else ""
+    head += f'<p class="kakari-hint" id="{CARD_HINT_ID}">カードをクリック（または Tab で選んで Enter）すると詳細を表示します。</p>'
     cards = "".join(_card_html(i, fac) for i, fac in enumerate(facilities, start=1))
     return f'<section class="kakari-cards" aria-label="検索結果">{head}{cards}</section>'
 

@@ -108,6 +108,6 @@ def facility_notice_html(fac: Mapping[str, Any] | None) -> str:
         _section("その他", fac.get("other"), _other_rows),
     ]
     return (
-        f'<article class="kakari-detail" aria-label="医療機関の詳細">'
+        f'<article class="kakari-detail" tabindex="-1" aria-label="医療機関の詳細：{escape(str(fac.get("name", "")))}">'
         f"<h2>当院のかかりつけ医機能（院内掲示の形式）</h2>{head}{''.join(sections)}</article>"
     )

@@ -19,7 +19,7 @@ from retrieval.filters import FilterError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.holder import AssistantHolder, AssistantUnavailable  # noqa: E402
 from ui.web_logic import SAMPLE_NOTICE, AnswerView, CsvFiles, error_view, location_for, stream_chunks, view_of  # noqa: E402
-from ui.web_text import ABOUT_MD, EXAMPLES, GEO_JS, HEADER_HTML, INTRO  # noqa: E402
+from ui.web_text import ABOUT_MD, CARDS_JS, EXAMPLES, FOCUS_DETAIL_JS, GEO_JS, HEADER_HTML, INTRO  # noqa: E402
 
 STATIC = Path(__file__).with_name("static")
 _EXPECTED = (InputError, FilterError, AssistantUnavailable)
@@ -56,7 +56,7 @@ class _Page:
                                   feedback_options=None, buttons=["copy"])
         with gr.Row():
             self.message = gr.Textbox(label="質問", placeholder="例：高知市で24時間往診してくれる診療所は？",
-                                      lines=2, max_lines=6, scale=5, elem_id="kakari-message", max_length=1000)
+                                      lines=1, max_lines=6, scale=5, elem_id="kakari-message", max_length=1000)
             self.send = gr.Button("送信", variant="primary", scale=1, elem_id="kakari-send")
         with gr.Row():
             self.location = gr.Textbox(label="場所（郵便番号・市区町村）", placeholder="例：780-0870 / 高知市",
@@ -70,9 +70,9 @@ class _Page:
             gr.Examples([[q] for q in questions], inputs=[self.message], label=f"{who}の質問例")
 
     def _result_column(self) -> None:
-        with gr.Tabs(elem_id="kakari-tabs"):
+        with gr.Tabs(elem_id="kakari-tabs") as self.tabs:
             with gr.Tab("検索結果", id="cards"):
-                self.cards = gr.HTML(render.cards_html([]), elem_id="kakari-cards")
+                self.cards = gr.HTML(render.cards_html([]), elem_id="kakari-cards", js_on_load=CARDS_JS)
                 self.csv = gr.DownloadButton("結果を CSV で保存", visible=False, elem_id="kakari-csv", size="md")
             with gr.Tab("位置関係", id="plot"):
                 self.plot = gr.HTML(render.position_svg([], None), elem_id="kakari-plot")
@@ -91,7 +91,9 @@ class _Page:
                 lambda: "", None, self.message)
         self.chips.input(self.search_by_chips, [self.chips, self.chatbot, self.location, self.geo, self.last],
                          self._outputs(), show_progress="minimal")
-        self.detail_pick.change(self.show_detail, [self.detail_pick], [self.detail])
+        self.detail_pick.input(self.show_detail, [self.detail_pick], [self.detail])  # user's choice only
+        self.cards.select(self.open_card, None, [self.detail_pick, self.detail, self.tabs]).then(
+            None, js=FOCUS_DETAIL_JS)
         self.geo_button.click(None, [self.location], [self.geo, self.location], js=GEO_JS)
 
     def _render(self, history: list[dict[str, Any]], view: AnswerView, geo: str | None) -> Iterator[tuple]:
@@ -151,6 +153,11 @@ class _Page:
             loc = ((last or {}).get("location") or {}).get("text") or None
         yield from self._safely(history, lambda a: a.search_facilities(filters, location=loc), last, geo)
 
+    def open_card(self, evt: gr.SelectData) -> tuple[Any, str, Any]:
+        """A card was clicked (or Enter / Space pressed on it): select it and switch to the detail tab."""
+        facility_id = str(evt.value or "")
+        return gr.update(value=facility_id or None), self.show_detail(facility_id), gr.Tabs(selected="detail")
+
     def show_detail(self, facility_id: str | None) -> str:
         """The 院内掲示-style summary of the chosen facility."""
         if not facility_id:
@@ -159,6 +166,8 @@ class _Page:
             record = self.holder.call(lambda a: a.facility(facility_id))
         except _EXPECTED as exc:
             return f'<div class="kakari-empty">{exc}</div>'
+        if record is None:
+            return '<div class="kakari-empty">この医療機関の情報は見つかりませんでした。もう一度検索してください。</div>'
         return render.facility_notice_html(record)
 
 

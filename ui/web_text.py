@@ -76,3 +76,27 @@ ABOUT_MD = """
 - 「結果を CSV で保存」で一覧を表計算ソフトに取り込めます。
 - キーボードだけでも操作できます（Tab で移動、Enter で送信）。
 """
+
+# Result cards (gr.HTML js_on_load, runs once per page): a click, or Enter / Space on a focused card, reports the
+# card's facility as a `select` event; links inside a card (phone, website) keep their own behaviour.
+CARDS_JS = """
+element.addEventListener('click', (event) => {
+  if (event.target.closest('a')) return;
+  const card = event.target.closest('.kakari-card[data-facility-id]');
+  if (card) trigger('select', {index: Number(card.dataset.rank) - 1, value: card.dataset.facilityId});
+});
+element.addEventListener('keydown', (event) => {
+  const card = event.target.closest('.kakari-card[data-facility-id]');
+  if (!card || event.target !== card || (event.key !== 'Enter' && event.key !== ' ')) return;
+  event.preventDefault();  // Space would otherwise scroll the page
+  trigger('select', {index: Number(card.dataset.rank) - 1, value: card.dataset.facilityId});
+});
+"""
+
+# After a card opened the detail tab: move the keyboard focus to the detail so reading continues there.
+FOCUS_DETAIL_JS = """
+() => { setTimeout(() => {
+  const detail = document.querySelector('#kakari-detail .kakari-detail');
+  if (detail) { detail.focus({preventScroll: true}); detail.scrollIntoView({block: 'start'}); }
+}, 150); }
+"""
