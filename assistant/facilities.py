@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from assistant.answer import Evidence, FacilityHit
 from assistant.where import EVERYWHERE, Where
 from corpus.facility import KIND_LABELS, Facility
+from corpus.geo import haversine_km
 from retrieval import facility_search as fs
 from retrieval.filters import FacilityFilter, make_filter
-from retrieval.geo import haversine_km
 
 _AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
 # A nearby list shorter than this widens to the next radius step (up to the largest), and says so.
@@ -108,7 +108,7 @@ def _neighbour(records: Sequence[Facility], filters: Sequence[FacilityFilter], w
         if f.municipality_code in own or f.lat is None or f.lng is None:
             continue
         if all(flt.test(f) for flt in filters):
-            d = haversine_km(lat, lng, f.lat, f.lng)
+            d = haversine_km((lat, lng), (f.lat, f.lng))
             if best is None or d < best[0]:
                 best = (d, f)
     if best is None or best[0] > 60:

@@ -26,16 +26,11 @@ _RULE_QUESTION = re.compile(
     r"どういう(こと|意味)|どういう(病院|診療所|医療機関|クリニック)(の|を|が|なの)|要件|義務|必要があ|決まり|ルール"
 )
 # Signs of a real search: a search verb, 「…してくれる」, or asking for somewhere to go.
-_SEARCH_VERB = re.compile(
-    r"探|さが|紹介|どこ|一覧|リスト|候補|行きたい|行ける|かかりたい|受診(でき|したい)|くれ(る|ます|ない|た)|もらえ|"
-    r"見つけ|近く|近所|最寄"
-)
+_FIND = r"探|さが|紹介|どこ|一覧|リスト|候補|行きたい|行ける|かかりたい|受診(でき|したい)"
+_SEARCH_VERB = re.compile(_FIND + r"|くれ(る|ます|ない|た)|もらえ|見つけ|近く|近所|最寄")
 _WEAK_GUIDELINE = re.compile(r"かかりつけ医|報告|機能|手続|体制|仕組み|どのよう|どうすれば|どうなって|何を|なにを")
 # Words that ask for places to go (strong), and question words any question may use (weak).
-_SEEKING = re.compile(
-    r"探|さが|紹介|どこ|リスト|一覧|候補|行きたい|行ける|かかりたい|受診(でき|したい)|"
-    r"お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関|ところ|所は"
-)
+_SEEKING = re.compile(_FIND + r"|お医者さん|医者|先生|病院|診療所|クリニック|医院|医療機関|ところ|所は")
 _ASKING = re.compile(r"教えて|ありますか|ある[？?]|あります[？?]|知りたい|のは[？?]?$|いますか")
 # 「高知市でかかりつけ医を探しています」: looking for a doctor, even with no function named.
 _DOCTOR_SEEKING = re.compile(

@@ -284,10 +284,16 @@ def citation_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = 
                     quote_of(passage, query, tokenize), passage.doc)
 
 
+def shown_title(ref: str, title: str) -> str:
+    """The title worth showing beside ``ref``: empty when the ref already ends with it (「…（２）留意事項」)."""
+    title = title.strip()
+    return "" if not title or ref.endswith(title) else title
+
+
 def named(passage: Passage) -> str:
     """「第4章第2節（２）「協議に向けた枠組みの整理」」, or the ref alone when it already ends with the title."""
-    title = passage.title.strip()
-    return passage.ref if not title or passage.ref.endswith(title) else f"{passage.ref}「{title}」"
+    title = shown_title(passage.ref, passage.title)
+    return f"{passage.ref}「{title}」" if title else passage.ref
 
 
 def where_of(passage: Passage) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+from assistant.texts import shown_title
 from ui.render_detail import facility_notice_html
 
 __all__ = [
@@ -150,9 +151,8 @@ def citations_html(citations: Sequence[Mapping[str, Any]]) -> str:
     blocks = []
     for c in citations:
         ref = escape(str(c.get("id") or c.get("ref") or ""))
-        raw_title = str(c.get("title") or "")
         # A section whose heading is its whole title (「…（２）留意事項」) would otherwise show it twice.
-        title = "" if str(c.get("id") or "").endswith(raw_title) else escape(raw_title)
+        title = escape(shown_title(str(c.get("id") or ""), str(c.get("title") or "")))
         page = f"（P.{escape(str(c['page']))}）" if c.get("page") not in (None, "") else ""
         doc = f'<p class="kakari-doc">{escape(str(c["doc"]))}</p>' if c.get("doc") else ""
         blocks.append(

@@ -9,11 +9,8 @@ import typer
 from assistant.answer import Answer
 from assistant.errors import InputError
 from assistant.service import Assistant
+from assistant.texts import shown_title
 from corpus.settings import Settings
-
-
-def _cited(ref: str, title: str) -> str:
-    return ref if not title or ref.endswith(title) else f"{ref}「{title}」"
 
 
 def render(answer: Answer) -> str:
@@ -21,7 +18,9 @@ def render(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.citations:
         lines += ["", "出典："]
-        lines += [f"- {_cited(c.id, c.title)} P.{c.page or '不明'}" for c in answer.citations]
+        for c in answer.citations:
+            title = shown_title(c.id, c.title)
+            lines.append(f"- {c.id}「{title}」 P.{c.page or '不明'}" if title else f"- {c.id} P.{c.page or '不明'}")
     if answer.notice:
         lines += ["", f"※ {answer.notice}"]
     lines += ["", f"（セッションID: {answer.session_id}  続けて質問するときは --session {answer.session_id}）"]
