@@ -11,6 +11,7 @@ from corpus.facility import KIND_LABELS, Facility
 from corpus.geo import haversine_km
 from retrieval import facility_search as fs
 from retrieval.filters import FacilityFilter, make_filter
+from retrieval.registry import ROWS
 
 _AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
 # A nearby list shorter than this widens to the next radius step (up to the largest), and says so.
@@ -62,16 +63,9 @@ def to_hit(hit: fs.FacilityHit) -> FacilityHit:
     )
 
 
-# Looser values of a condition, closest first (the value the user asked for is a subset of these).
+# Looser values of a condition, closest first (the value the user asked for is a subset of these): registry rows.
 _LOOSER: dict[tuple[str, object], tuple[str, object, str]] = {
-    ("home_care", "24h_self"): ("home_care_24h", None, "連携による24時間対応も含める"),
-    ("home_care_24h", None): ("home_care", None, "日中のみの在宅医療も含める"),
-    ("backup_beds", "self"): ("backup_beds", None, "連携による後方支援病床の確保も含める"),
-    ("off_hours", "self_anytime"): ("off_hours", None, "当番医制や連携による時間外対応も含める"),
-    ("off_hours", "rota"): ("off_hours", None, "ほかの方法による時間外対応も含める"),
-    ("off_hours", "self_plus_partners"): ("off_hours", None, "ほかの方法による時間外対応も含める"),
-    ("urgent_visits", None): ("home_care", None, "往診の実績を問わず在宅医療を提供している医療機関にする"),
-    ("home_deaths", None): ("home_care_24h", None, "看取りの実績を問わず24時間の在宅医療にする"),
+    (row.name, lo.value): (lo.name, lo.looser_value, lo.text) for row in ROWS for lo in row.looser
 }
 
 

@@ -2,57 +2,48 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from assistant.vocabulary import DISEASE_WORDS, DOMAIN_WORDS
+from assistant.reading import KanaRestorer, plain_alternatives
+from assistant.vocabulary import COMMON_WORDS, DISEASE_WORDS, DOMAIN_WORDS
+from corpus.municipalities import load_municipalities
+from retrieval.registry import CARE_HOME_TYPES, ROWS
 
-# Words that mean "visit me at home" and "at any hour"; together they ask for 24時間の在宅医療.
-_VISIT = (r"(往診|訪問診療|在宅医療|在宅診療|在宅で(の)?(診|医療|療養)|訪問して|(家|自宅|うち|家まで|自宅まで)(に|へ|で)?(来|診)|"
-          r"来て(くれ|もらえ|ほし)|診に来|在宅)")
-_ANY_HOUR = r"(24時間|二十四時間|夜中|夜間|深夜|真夜中|夜でも|夜も|いつでも|昼夜|休日夜間)"
-
-# (name, value, pattern) in priority order: a matched span is consumed, so later, looser rules
-# cannot read the same words again (「24時間往診」 is home_care_24h, not also urgent_visits).
-_RULES: tuple[tuple[str, str | None, str], ...] = (
-    ("home_care", "24h_self", r"自院で24時間|自分のところで24時間|単独で24時間"),
-    ("home_care", "24h_with_partners", r"連携(して|により|による|で)(の)?24時間"),
-    ("home_care_24h", None, rf"{_ANY_HOUR}.{{0,12}}?{_VISIT}|{_VISIT}.{{0,12}}?{_ANY_HOUR}|在宅療養支援"),
-    ("home_deaths", None, r"看取|みとり|ミトリ|最期(まで|を(迎え|家|自宅))|(家|自宅)で(最期|亡くな|死)|在宅死"),
-    ("acp", None, r"ACP|人生会議|アドバンス[・ ]?ケア[・ ]?プランニング|最期の(過ごし方|迎え方)|(治療|医療|ケア)の方針を.{0,4}話し合"),
-    # 「往診してくれる」 in everyday speech means home visits at all (２号ハ 在宅医療の体制, any mode); only the
-    # report's count is 往診の実績 (urgent_visits).
-    ("urgent_visits", None, r"往診(の)?(実績|件数|回数)"),
-    ("home_visits", None, r"訪問診療(の)?(実績|件数|回数)"),
-    ("home_care", "daytime", r"日中(だけ|のみ)(の)?(在宅|訪問)"),
-    ("home_care", None, _VISIT),
-    # 在宅当番医制 is a 2号イ off-hours rota (ガイドライン 第2章第3節 ２号機能（イ）), not home care: the longer
-    # span wins over the bare 「在宅」 of the home_care rule above (see _resolve).
-    ("off_hours", "rota", r"(在宅)?当番医(制)?|急患センター|輪番(制)?"),
-    ("off_hours", "self_plus_partners", r"(他の医療機関|ほかの医療機関|他院)と連携して(時間外|夜間|休日|随時)"),
-    ("off_hours", "self_anytime", r"自院の連絡先|直接(連絡|電話)(でき|が(でき|つな))"),
-    ("off_hours", None, r"(夜間|休日|時間外|深夜|夜中|土日|土曜|日曜|祝日|夜も|夜でも|休みの日|休診日|夕方以降|診療時間外|診察時間外)"
-                        r"(.{0,10}?)(診|対応|やって|開いて|受診|相談|連絡|電話|かかれ|見て)|時間外(対応|診療)?|休日(対応|診療)|夜間(対応|診療)"),
-    ("backup_beds", "self", r"自院(で|に)(入院|病床|ベッド)"),
-    ("backup_beds", "partnered", r"連携(して|先|により|で)(の)?(入院|病床|ベッド)"),
-    ("backup_beds", None, r"後方支援(病床)?|バックベッド|急変.{0,12}?入院|入院(させ|でき|を?受け?入れ|先|の受け?入れ|受入|まで)|緊急入院|病床(を)?確保"),
-    ("discharge_rules", None, r"退院(ルール|支援|調整)|クリティカルパス|地域連携パス|退院(の)?(時|とき|後)(の)?(連携|支援|調整)"),
-    ("care_manager_consults", None, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員|相談支援専門員)(さん)?(と|との|に|から)?(の)?(連携|相談|協力|話)?"),
-    ("opinion_letters", None, r"主治医(の)?意見書|意見書"),
-    ("care_meetings", None, r"地域ケア会議|サービス担当者会議|担当者会議|ケア会議"),
-    ("cooperating_facility", None, r"協力医療機関|協力医|(老人ホーム|介護施設|施設|特養|老健|グループホーム)(の)?(協力|嘱託|提携)"),
-    ("info_sharing_system", None, r"情報共有(の)?(システム|ネットワーク|ツール)|ICT|医療介護(連携)?(ネットワーク|システム)|連携システム"),
-    ("care_collab", None, r"介護(サービス|事業所|施設|保険|職)?(等)?(と|との)(連携|協力)|介護連携|医療と介護(の|が)?連携|介護と(の)?連携"),
-    ("general_medicine", None, r"総合診療"),
-    ("checkups", None, r"健診|健康診断|検診|人間ドック"),
-    ("vaccinations", None, r"予防接種|ワクチン|(インフル|コロナ).{0,6}接種"),
-    ("consultation", None, r"(医療|健康|病気|体調|何でも|なんでも|気軽に)(の|について|に関する|のこと)?(を)?相談|相談に(乗|のっ|応じ)|相談(でき|しやす|にのって|したい|させて)"),
-    ("function1", None, r"[1１一]号機能|かかりつけ医(機能)?(が(ある|あり)|を持|になって|として)|日常的(な診療|に診)|継続的に診"),
-    # 「24時間対応」 with no other anchor: the report's only round-the-clock item is 24時間の在宅医療 (2号ハ).
-    ("home_care_24h", None, r"24時間|二十四時間"),
+# Every registry phrasing, in rank order: a matched span is consumed, so later, looser phrasings cannot read
+# the same words again (「24時間往診」 is home_care_24h, not also home_care).
+_RULES: tuple[tuple[str, str | None, str], ...] = tuple(
+    (row.name, ph.value, ph.pattern)
+    for row, ph in sorted(((r, p) for r in ROWS for p in r.phrasings), key=lambda rp: rp[1].rank)
 )
 _COMPILED = tuple((n, v, re.compile(p, re.IGNORECASE)) for n, v, p in _RULES)
+
+
+def _known_words() -> list[str]:
+    """Plain words of every registry phrasing and of the vocabulary, each row's everyday words, and the
+    words a question is built from (kana spellings of these are restored before the rules read a message)."""
+    words = list(COMMON_WORDS)
+    for row in ROWS:
+        words += [w for _, w in row.words]
+        for ph in row.phrasings:
+            words += plain_alternatives(ph.pattern)
+    words += [w for _, pattern in CARE_HOME_TYPES for w in plain_alternatives(pattern)]
+    for table in (DISEASE_WORDS, DOMAIN_WORDS):
+        for _, regex in table:
+            words += plain_alternatives(regex)
+    return words
+
+
+@functools.lru_cache(maxsize=1)
+def restorer() -> KanaRestorer:
+    """Known words and municipality names with their readings (built on first use)."""
+    places = [(m.kana, m.name) for m in load_municipalities() if len(m.kana) >= 4]
+    return KanaRestorer.build(_known_words(), places)
+
 
 _KIND_BOTH = re.compile(r"病院(や|と|か|・|、|または|及び|および)(診療所|クリニック|医院)|(診療所|クリニック|医院)(や|と|か|・|、|または)病院|医療機関")
 _HOSPITAL = re.compile(r"(?<!動物)病院(?!以外)|診療所以外|クリニック以外")
@@ -81,6 +72,7 @@ class ParsedQuery:
 
     text: str  # NFKC-normalised message
     filters: tuple[dict[str, object], ...] = ()  # specs {"name", "value"}, kind excluded
+    conditions: tuple[Condition, ...] = ()  # the same conditions with the span each was read from
     kind: str | None = None  # hospital | clinic | None
     kind_switch: bool = False  # 「病院だけにして」: replace the kind, keep everything else
     near: bool = False  # 「近く」: search around the user's own location
@@ -100,9 +92,9 @@ class ParsedQuery:
 
 
 def normalize(text: str) -> str:
-    """NFKC, unify long vowel and tilde look-alikes, collapse spaces."""
+    """NFKC, collapse spaces, and kana spellings of known words restored (「おうしん」 → 「往診」)."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return restorer().restore(re.sub(r"\s+", " ", text).strip())
 
 
 def _shadowed(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
@@ -127,21 +119,69 @@ def _resolve(text: str) -> list[tuple[str, str | None, int, int]]:
     return out
 
 
-def extract_filters(text: str) -> tuple[dict[str, object], ...]:
-    """Function conditions (not kind, not location) named in a normalised message, in table order."""
-    found: list[dict[str, object]] = []
+@dataclass(frozen=True)
+class Condition:
+    """One understood condition and the span of the message it was read from."""
+
+    name: str
+    value: Any
+    start: int
+    end: int
+    source: str = "rule"  # rule (regex phrasing) | reading (Sudachi reading) | semantic (exemplar bank)
+
+    @property
+    def spec(self) -> dict[str, object]:
+        """The filter spec ``{"name", "value"}``."""
+        return {"name": self.name, "value": self.value}
+
+
+_CARE_HOME_NAME = re.compile("(" + "|".join(p for _, p in CARE_HOME_TYPES) + r")([ぁ-ゖァ-ヺー]{2,10}?)?(?=の|に|と|で|を|が|は|さん|、|。|$)")
+
+
+def care_home_value(text: str) -> str | None:
+    """The 介護施設 type (or type + name) a 協力医療機関 question names: 「特養あおぞら」 → 特別養護老人ホームあおぞら."""
+    match = _CARE_HOME_NAME.search(text)
+    if not match:
+        return None
+    canonical = next(t for t, p in CARE_HOME_TYPES if re.fullmatch(p, match.group(1)))
+    return canonical + (match.group(2) or "")
+
+
+def extract_conditions(text: str) -> tuple[Condition, ...]:
+    """Function conditions (not kind, not location) named in a normalised message, with their spans."""
+    found: list[Condition] = []
     rest = text
+    taken: list[tuple[int, int]] = []
     for name, value, start, end in _resolve(text):
-        spec: dict[str, object] = {"name": name, "value": value}
-        if not _covered(found, spec) and spec not in found:
-            found.append(spec)
+        _add(found, Condition(name, value, start, end))
         rest = rest[:start] + "＿" * (end - start) + rest[end:]
+        taken.append((start, end))
     for name, table in (("disease", DISEASE_WORDS), ("domain", DOMAIN_WORDS)):
         for word, regex in table:
-            if re.search(regex, rest):
-                found.append({"name": name, "value": word})
-                rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
-    return tuple(found)
+            for match in re.finditer(regex, rest):
+                _add(found, Condition(name, word, *match.span()))
+                taken.append(match.span())
+            rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
+    return tuple(_with_care_home(found, text))
+
+
+def _with_care_home(found: list[Condition], text: str) -> list[Condition]:
+    """協力医療機関: a named care-home type or name becomes the value."""
+    value = care_home_value(text)
+    if value is None:
+        return found
+    return [dataclasses.replace(c, value=value) if c.name == "cooperating_facility" and c.value is None else c
+            for c in found]
+
+
+def _add(found: list[Condition], cond: Condition) -> None:
+    if not _covered([c.spec for c in found], cond.spec) and cond.spec not in [c.spec for c in found]:
+        found.append(cond)
+
+
+def extract_filters(text: str) -> tuple[dict[str, object], ...]:
+    """Function conditions named in a normalised message, as filter specs in table order."""
+    return tuple(c.spec for c in extract_conditions(text))
 
 
 def _covered(found: list[dict[str, object]], spec: dict[str, object]) -> bool:
@@ -176,10 +216,12 @@ def parse(message: str) -> ParsedQuery:
     latlng = _LATLNG.search(text)
     body = text
     for match in (m for m in (postal, latlng) if m):
-        body = body.replace(match.group(0), "＿")
+        body = body.replace(match.group(0), "＿" * len(match.group(0)))
+    conditions = extract_conditions(body)
     return ParsedQuery(
         text=text,
-        filters=extract_filters(body),
+        filters=tuple(c.spec for c in conditions),
+        conditions=conditions,
         kind=extract_kind(body),
         kind_switch=bool(_KIND_SWITCH.search(body)),
         near=bool(_NEAR.search(body)),

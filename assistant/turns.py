@@ -21,9 +21,10 @@ from assistant.session import LastSearch, Session
 from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text, where_from_dict
 from corpus.facility import KIND_LABELS, Facility
 from corpus.settings import Settings
-from retrieval.filters import FILTER_NAMES, FacilityFilter, make_filter
+from retrieval.filters import FacilityFilter, make_filter
+from retrieval.registry import ROWS
 
-_DETAIL_FILTERS = tuple(n for n in FILTER_NAMES if n not in ("kind", "municipality", "domain", "disease", "home_care_24h"))
+_DETAIL_FILTERS = tuple(row.name for row in ROWS if row.detail and row.name != "home_care_24h")
 
 
 class Owner(Protocol):

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from corpus.facility import Facility
 from corpus.geo import haversine_km
 from retrieval.filters import Evidence, FacilityFilter, describe, make_filter
+from retrieval.registry import ROWS
 
 # Optional strengths that order results when no location is given (more satisfied = earlier).
-STRENGTHS: tuple[str, ...] = (
-    "function1", "consultation", "general_medicine", "off_hours", "backup_beds", "discharge_rules",
-    "home_care", "home_care_24h", "home_visits", "urgent_visits", "home_deaths", "care_collab", "acp",
-)
+STRENGTHS: tuple[str, ...] = tuple(row.name for row in ROWS if row.strength)
 _STRENGTH_FILTERS = tuple(make_filter(n) for n in STRENGTHS)
 
 

@@ -1,4 +1,4 @@
-"""The facility filter table: each filter tests a record, cites its evidence, speaks Japanese and Chroma.
+"""Facility filters built from the registry rows: each tests a record, cites its evidence, speaks Japanese and Chroma.
 
 The names and values are the contract of docs/architecture.md ("Filter names"). A function block that
 was not reported (``None``) never satisfies a filter: unknown is not "has".
@@ -15,13 +15,11 @@ from typing import Any, Protocol
 from corpus.facility import (
     BACKUP_BEDS_LABELS,
     HOME_CARE_MODE_LABELS,
-    HOME_CARE_MODES,
     KIND_LABELS,
-    KINDS,
     OFF_HOURS_MODE_LABELS,
-    OFF_HOURS_MODES,
     Facility,
 )
+from retrieval.registry import BY_NAME, CARE_HOME_TYPES, FILTER_NAMES, ROWS
 
 
 class FilterError(ValueError):
@@ -161,7 +159,7 @@ class FieldFilter(_Base):
         return self.sentence
 
     def _field(self, facility: Facility) -> Any:
-        block = getattr(facility, self.block)
+        block = getattr(facility, self.block) if self.block else facility
         return None if block is None else getattr(block, self.attr)
 
     def test(self, facility: Facility) -> bool:
@@ -171,7 +169,55 @@ class FieldFilter(_Base):
     def evidence(self, facility: Facility) -> tuple[Evidence, ...]:
         if not self.test(facility):
             return ()
-        return (Evidence(self.item, self.show(self._field(facility)), f"{self.block}.{self.attr}"),)
+        path = f"{self.block}.{self.attr}" if self.block else self.attr
+        return (Evidence(self.item, self.show(self._field(facility)), path),)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True)
+class ListFieldFilter(_Base):
+    """A reported list (協力先の介護施設, 地域活動): non-empty, or one entry that contains the value."""
+
+    name: str
+    value: str | None
+    block: str
+    attr: str
+    item: str
+    sentence: str
+    show: Callable[[Any], str]
+
+    @property
+    def label(self) -> str:
+        if self.value is None:
+            return self.sentence
+        row = BY_NAME[self.name]
+        named = row.sentence(self.value)
+        return named if named != row.label else f"{self.sentence}（「{self.value}」）"
+
+    def _entries(self, facility: Facility) -> tuple[str, ...]:
+        block = getattr(facility, self.block)
+        entries = () if block is None else tuple(getattr(block, self.attr))
+        if self.value is None:
+            return entries
+        wanted = _fold(self.value)
+        return tuple(e for e in entries if wanted in _fold(e))
+
+    def test(self, facility: Facility) -> bool:
+        return bool(self._entries(facility))
+
+    def evidence(self, facility: Facility) -> tuple[Evidence, ...]:
+        entries = self._entries(facility)
+        if not entries:
+            return ()
+        return (Evidence(self.item, self.show(entries), f"{self.block}.{self.attr}"),)
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        if self.value is None or self.value in _closed_values(self.name):
+            return _true(self.metadata_key())
+        return None  # a free name inside a list cannot be pushed down; test() still applies it
 
 
 @dataclass(frozen=True)
@@ -294,70 +340,8 @@ class HomeCareFilter(_Base):
         return (Evidence("在宅医療の提供体制", text, "home_care.mode"),)
 
 
-def _yes(text: str) -> Callable[[Any], str]:
-    return lambda _value: text
-
-
-def _times(value: Any) -> str:
-    return f"{value}回"
-
-
-def _people(value: Any) -> str:
-    return f"{value}人"
-
-
-def _names(value: Any) -> str:
-    return "、".join(value)
-
-
-# name → (block, attr, 報告事項, label, value text). ガイドライン 第2章第3節 の報告事項に対応。
-_FIELD_TABLE: dict[str, tuple[str, str, str, str, Callable[[Any], str]]] = {
-    "function1": ("function1", "has", "１号機能（日常的な診療を総合的かつ継続的に行う機能）",
-                  "１号機能（日常的な診療を総合的・継続的に行う機能）が有り", _yes("有り")),
-    "consultation": ("function1", "consultation", "医療に関する患者からの相談への対応",
-                     "医療に関する患者からの相談に応じることができる", _yes("対応可")),
-    "general_medicine": ("function1", "general_medicine_specialists", "総合診療専門医数",
-                         "総合診療専門医が在籍", _people),
-    "discharge_rules": ("admission_support", "discharge_rules", "地域の退院ルール・地域連携クリティカルパスへの参加",
-                        "地域の退院ルール・地域連携クリティカルパスに参加", _yes("参加")),
-    "home_visits": ("home_care", "home_visits", "訪問診療の算定回数", "訪問診療の実績あり", _times),
-    "urgent_visits": ("home_care", "urgent_visits", "往診の算定回数", "往診の実績あり", _times),
-    "home_deaths": ("home_care", "home_deaths", "在宅看取りの算定回数", "在宅看取りの実績あり", _times),
-    "care_collab": ("care_collaboration", "has", "介護サービス等と連携した医療提供",
-                    "介護サービス等と連携した医療提供を行っている", _yes("有り")),
-    "opinion_letters": ("care_collaboration", "opinion_letters", "主治医意見書の作成",
-                        "主治医意見書を作成している", _yes("作成")),
-    "care_meetings": ("care_collaboration", "care_meetings", "地域ケア会議・サービス担当者会議等への参加",
-                      "地域ケア会議・サービス担当者会議等に参加", _yes("参加")),
-    "care_manager_consults": ("care_collaboration", "care_manager_consults",
-                              "介護支援専門員・相談支援専門員との相談機会の設定",
-                              "介護支援専門員（ケアマネジャー）等と相談する機会を設けている", _yes("設定あり")),
-    "cooperating_facility": ("care_collaboration", "cooperating_facilities",
-                             "協力医療機関となっている介護保険施設等",
-                             "介護保険施設等の協力医療機関になっている", _names),
-    "info_sharing_system": ("care_collaboration", "info_sharing_system",
-                            "地域の医療・介護情報共有システムの参加・活用",
-                            "地域の医療・介護情報共有システムに参加・活用", _yes("参加・活用")),
-    "acp": ("care_collaboration", "acp", "ＡＣＰ（人生会議）の実施", "ACP（人生会議）を実施", _yes("実施")),
-    "checkups": ("other", "checkups", "健診の実施", "健診を実施", _yes("実施")),
-    "vaccinations": ("other", "vaccinations", "予防接種の実施", "予防接種を実施", _yes("実施")),
-}
-
-_LIST_TABLE: dict[str, tuple[str, str, str]] = {
-    "domain": ("domains", "一次診療を行うことができる領域", "「{}」の領域で一次診療に対応"),
-    "disease": ("diseases", "一次診療を行うことができる疾患", "「{}」の一次診療ができる"),
-}
-
-_VALUED = ("kind", "municipality", "domain", "disease", "off_hours", "backup_beds", "home_care")
-
-FILTER_NAMES: tuple[str, ...] = (
-    "kind", "municipality", "function1", "domain", "disease", "consultation", "general_medicine",
-    "off_hours", "backup_beds", "discharge_rules", "home_care", "home_care_24h", "home_visits",
-    "urgent_visits", "home_deaths", "care_collab", "opinion_letters", "care_meetings",
-    "care_manager_consults", "cooperating_facility", "info_sharing_system", "acp", "checkups", "vaccinations",
-)
-
 _CODE = re.compile(r"^\d{5}$")
+_VALUELESS = (None, True)
 
 
 def _choice(name: str, value: Any, allowed: Iterable[str], required: bool) -> str | None:
@@ -377,38 +361,61 @@ def _codes(value: Any) -> tuple[str, ...]:
     return codes
 
 
-def _text_value(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise FilterError(f"条件「{name}」には値（名称）が必要です")
+def _text_value(name: str, value: Any, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        raise FilterError(f"条件「{name}」には値（名称、100文字以内）が必要です")
     return unicodedata.normalize("NFKC", value).strip()
 
 
+def _no_value(name: str, value: Any) -> None:
+    if value not in _VALUELESS:
+        raise FilterError(f"条件「{name}」は値を取りません（{value!r} が指定されました）")
+
+
+def _split_field(path: str) -> tuple[str, str]:
+    block, _, attr = path.rpartition(".")
+    return block, attr
+
+
+def _unknown(name: str) -> FilterError:
+    return FilterError(f"不明な検索条件です: {name!r}（使える条件: {'、'.join(FILTER_NAMES)}）")
+
+
 def make_filter(name: str, value: Any = None) -> FacilityFilter:
-    """Build the filter called ``name`` (see FILTER_NAMES); raise FilterError for bad names or values."""
-    if name in _FIELD_TABLE:
-        if value not in (None, True):
-            raise FilterError(f"条件「{name}」は値を取りません（{value!r} が指定されました）")
-        block, attr, item, sentence, show = _FIELD_TABLE[name]
-        return FieldFilter(name, block, attr, item, sentence, show)
-    if name == "home_care_24h":
-        if value not in (None, True):
-            raise FilterError(f"条件「{name}」は値を取りません（{value!r} が指定されました）")
-        return HomeCareFilter(None, "home_care_24h", ("24h_self", "24h_with_partners"),
-                              "24時間の在宅医療（自院または連携）")
-    if name in _LIST_TABLE:
-        attr, item, template = _LIST_TABLE[name]
-        return ListMemberFilter(name, _text_value(name, value), attr, item, template)
-    if name == "kind":
-        return KindFilter(str(_choice(name, value, KINDS, required=True)))
-    if name == "municipality":
+    """Build the filter called ``name`` from its registry row; raise FilterError for bad names or values."""
+    row = BY_NAME.get(name)
+    if row is None:
+        raise _unknown(name)
+    if row.clause == "flag":
+        _no_value(name, value)
+        block, attr = _split_field(row.field)
+        return FieldFilter(name, block, attr, row.item, row.label, row.show or str)
+    if row.clause == "list":
+        if row.values:
+            chosen = _choice(name, value, row.values, required=False)
+        else:
+            chosen = _text_value(name, value, required=False)
+        block, attr = _split_field(row.field)
+        return ListFieldFilter(name, chosen, block, attr, row.item, row.sentence(None), row.show or str)
+    if row.clause == "member":
+        _, attr = _split_field(row.field)
+        return ListMemberFilter(name, str(_text_value(name, value)), attr, row.item, row.label)
+    if row.clause == "kind":
+        return KindFilter(str(_choice(name, value, row.values, required=True)))
+    if row.clause == "municipality":
         return MunicipalityFilter(_codes(value))
-    if name == "off_hours":
-        return OffHoursFilter(_choice(name, value, OFF_HOURS_MODES, required=False))
-    if name == "backup_beds":
-        return BackupBedFilter(_choice(name, value, ("self", "partnered"), required=False))
-    if name == "home_care":
-        return HomeCareFilter(_choice(name, value, HOME_CARE_MODES[1:], required=False))
-    raise FilterError(f"不明な検索条件です: {name!r}（使える条件: {'、'.join(FILTER_NAMES)}）")
+    if row.clause == "off_hours":
+        return OffHoursFilter(_choice(name, value, row.values, required=False))
+    if row.clause == "backup_beds":
+        return BackupBedFilter(_choice(name, value, row.values, required=False))
+    if row.clause == "home_care" and name == "home_care_24h":
+        _no_value(name, value)
+        return HomeCareFilter(None, "home_care_24h", ("24h_self", "24h_with_partners"), row.label)
+    if row.clause == "home_care":
+        return HomeCareFilter(_choice(name, value, row.values, required=False))
+    raise _unknown(name)
 
 
 def filter_from_spec(spec: Mapping[str, Any]) -> FacilityFilter:
@@ -428,13 +435,21 @@ def describe(filters: Iterable[FacilityFilter]) -> str:
     return "／".join(f.label for f in filters) or "条件なし"
 
 
+def _closed_values(name: str) -> tuple[str, ...]:
+    """The values of a list filter that are flattened into metadata keys (care-home types, activities)."""
+    row = BY_NAME[name]
+    return tuple(t for t, _ in CARE_HOME_TYPES) if name == "cooperating_facility" else row.values
+
+
 def _fixed_filters() -> tuple[FacilityFilter, ...]:
     """Every filter whose value set is closed (used to flatten a record into Chroma metadata)."""
-    out: list[FacilityFilter] = [make_filter(n) for n in FILTER_NAMES if n not in _VALUED or n in (
-        "off_hours", "backup_beds", "home_care")]
-    out += [make_filter("off_hours", m) for m in OFF_HOURS_MODES]
-    out += [make_filter("backup_beds", m) for m in ("self", "partnered")]
-    out += [make_filter("home_care", m) for m in HOME_CARE_MODES[1:]]
+    out: list[FacilityFilter] = []
+    for row in ROWS:
+        if row.clause in ("kind", "municipality", "member"):
+            continue
+        out.append(make_filter(row.name))
+        values = _closed_values(row.name) if row.clause == "list" else row.values
+        out += [make_filter(row.name, v) for v in values]
     return tuple(out)
 
 

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from assistant.texts import shown_title
+from retrieval.registry import ROWS
 from ui.render_detail import facility_notice_html
 
 __all__ = [
@@ -27,13 +28,7 @@ __all__ = [
 
 # Filter chips shown in the UI → the filter spec they stand for (docs/architecture.md, "Filter names").
 CHIPS: dict[str, dict[str, Any]] = {
-    "時間外": {"name": "off_hours", "value": None},
-    "後方支援病床": {"name": "backup_beds", "value": None},
-    "在宅医療": {"name": "home_care", "value": None},
-    "24時間": {"name": "home_care_24h", "value": None},
-    "介護連携": {"name": "care_collab", "value": None},
-    "看取り": {"name": "home_deaths", "value": None},
-    "ACP": {"name": "acp", "value": None},
+    **{row.chip: {"name": row.name, "value": None} for row in ROWS if row.chip},
     "病院": {"name": "kind", "value": "hospital"},
     "診療所": {"name": "kind", "value": "clinic"},
 }

@@ -31,14 +31,18 @@ EMPTY = dataclasses.replace(
 FULL = dataclasses.replace(
     BASE, id="test:full", kind="hospital", municipality_code="39201", prefecture="高知県", municipality="高知市",
     function1=Function1(has=True, domains=("内科", "皮膚"), diseases=("高血圧", "糖尿病"), consultation=True,
-                        general_medicine_specialists=2),
+                        general_medicine_specialists=2, trained_doctors=1, platform=True),
     off_hours=OffHours(modes=("rota", "self_plus_partners"), partners=("架空連携病院",)),
-    admission_support=AdmissionSupport(backup_beds="self", discharge_rules=True),
-    home_care=HomeCare(mode="24h_self", home_visits=120, urgent_visits=15, home_deaths=4),
+    admission_support=AdmissionSupport(backup_beds="self", discharge_rules=True, admission_info_sharing=3,
+                                       discharge_info_sharing=2),
+    home_care=HomeCare(mode="24h_self", home_visits=120, urgent_visits=15, home_deaths=4, nursing_visits=30,
+                       nursing_instructions=12),
     care_collaboration=CareCollaboration(
         has=True, opinion_letters=True, care_meetings=True, care_manager_consults=True,
-        cooperating_facilities=("架空特別養護老人ホーム",), info_sharing_system=True, acp=True),
-    other=OtherItems(checkups=True, vaccinations=True),
+        cooperating_facilities=("架空特別養護老人ホーム",), info_sharing_system=True, acp=True,
+        care_manager_info_count=5),
+    other=OtherItems(checkups=True, vaccinations=True, community_activities=("学校医",), education=True),
+    confirmed_2go=True,
 )
 
 # 1号 not reported as 有り but lists filled in (lists must not count without has).
@@ -53,6 +57,7 @@ PARTNERED = dataclasses.replace(
     home_care=HomeCare(mode="24h_with_partners", partners=("架空在宅支援診療所",), home_visits=10),
 )
 
-DAYTIME = dataclasses.replace(BASE, id="test:daytime", home_care=HomeCare(mode="daytime"))
+DAYTIME = dataclasses.replace(BASE, id="test:daytime", home_care=HomeCare(mode="daytime"),
+                              other=OtherItems(future_intent=True))
 
 RECORDS = {r.id.split(":")[1]: r for r in (BASE, EMPTY, FULL, F1_OFF_WITH_LISTS, PARTNERED, DAYTIME)}

@@ -1,0 +1,95 @@
+"""Kana spellings back to the words they spell, using Sudachi readings (pure, cached).
+
+「こうちしで24じかんおうしんしてくれるしんりょうじょ」 is restored to 「高知市で24時間往診してくれる診療所」 before any
+rule reads it: the reading (katakana) of every known word is looked for in the message's kana, character by
+character, and a match is replaced by the word. Only kana is replaced: two kanji words that merely sound
+alike (参加／産科) are different words.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_PLAIN = re.compile(r"^[ぁ-ゖァ-ヺー一-龥々〆ヵヶ]+$")
+_KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
+_HIRAGANA = re.compile(r"[ぁ-ゖー]")
+_LOCK = threading.Lock()
+MIN_READING = 3  # shorter readings (「いえ」「ひ」) hide inside too many other words
+
+
+def katakana(text: str) -> str:
+    """Hiragana → katakana (other characters unchanged, one character for one)."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+def reading_of(text: str) -> str:
+    """The katakana reading of a word (Sudachi reading forms joined)."""
+    with _LOCK:  # a Sudachi tokenizer must not be used by two threads at once
+        found = list(_tokenizer().tokenize(text))
+    return "".join(katakana(m.surface()) if not re.search(r"[一-龥々]", m.surface()) else m.reading_form()
+                   for m in found)
+
+
+def plain_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex that are plain words (no metacharacters)."""
+    parts, depth, current = [], 0, []
+    for ch in pattern:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in parts if _PLAIN.match(p)]
+
+
+@dataclass(frozen=True)
+class KanaRestorer:
+    """Known words with their readings, longest reading first."""
+
+    entries: tuple[tuple[str, str], ...]  # (reading, word)
+
+    @classmethod
+    def build(cls, words: Iterable[str], readings: Iterable[tuple[str, str]] = ()) -> KanaRestorer:
+        """From words (read with Sudachi) and ready (reading, word) pairs (e.g. the municipality table)."""
+        pairs = {(reading_of(w), w) for w in set(words) if _KANA.sub("", w)}  # words with some kanji
+        pairs |= {(katakana(w), w) for w in set(words) if not _KANA.sub("", w)}  # katakana words: ひらがな spelling
+        pairs |= set(readings)
+        usable = [(r, w) for r, w in pairs if len(r) >= MIN_READING]
+        return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), e[1]))))
+
+    def restore(self, text: str) -> str:
+        """Replace kana spellings of known words by the words."""
+        if not _HIRAGANA.search(text):
+            return text
+        folded = katakana(text)
+        kana = [bool(_HIRAGANA.match(c)) for c in text]  # words written in katakana are left as they are
+        taken = [False] * len(text)
+        found: list[tuple[int, int, str]] = []
+        for reading, word in self.entries:
+            start = folded.find(reading)
+            while start >= 0:
+                end = start + len(reading)
+                if all(kana[start:end]) and not any(taken[start:end]):
+                    found.append((start, end, word))
+                    taken[start:end] = [True] * (end - start)
+                start = folded.find(reading, start + 1)
+        for start, end, word in sorted(found, reverse=True):
+            text = text[:start] + word + text[end:]
+        return text
