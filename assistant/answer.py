@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.honesty import Wish
+
 INTENTS: tuple[str, ...] = ("facility_search", "guideline", "emergency", "out_of_scope", "clarify")
 
 
@@ -89,6 +91,8 @@ class Answer:
     numbers: tuple[str, ...] = ()
     llm_used: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    unapplied: tuple[Wish, ...] = ()  # wishes that could not become conditions (said in the answer too)
+    understanding: dict[str, Any] | None = None  # the typed reading of the message (assistant/understanding.py)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `kakari ask --json` and `POST /api/chat`."""
@@ -105,4 +109,6 @@ class Answer:
             "session_id": self.session_id,
             "notice": self.notice,
             "safety": {"emergency": self.emergency, "numbers": list(self.numbers)},
+            "unapplied": [w.to_dict() for w in self.unapplied],
+            "understanding": self.understanding,
         }

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from assistant.answer import FacilityHit
+from assistant.honesty import Wish, unapplied_lines
 from assistant.where import Where
 from corpus.facility import KIND_LABELS, Facility
 from corpus.passage import Passage
@@ -53,11 +54,14 @@ def facility_lines(hits: Sequence[FacilityHit], origin: str = "") -> list[str]:
 
 def facility_answer(
     hits: Sequence[FacilityHit], total: int, searched: str, conditions: str, where: Where, notes: Sequence[str],
+    unapplied: Sequence[Wish] = (), offset: int = 0,
 ) -> str:
-    """Summary first, then the facilities nearest first."""
-    head = [conditions, *notes, searched + "。"]
-    shown = f"（近い順に{len(hits)}件を表示）" if where.point is not None else f"（{len(hits)}件を表示）"
-    head.append(f"条件をすべて満たす医療機関が{total}件見つかりました{shown if total > len(hits) else ''}。")
+    """Summary first (never 「条件をすべて満たす」 while a wish was not applied), then the facilities nearest first."""
+    head = [conditions, *notes, *unapplied_lines(tuple(unapplied)), searched + "。"]
+    order = "近い順に" if where.point is not None else ""
+    shown = f"（{order}{offset + 1}〜{offset + len(hits)}件目を表示）" if offset or total > len(hits) else ""
+    which = "読み取れた条件を満たす" if unapplied else "条件をすべて満たす"
+    head.append(f"{which}医療機関が{total}件見つかりました{shown}。")
     town_hall = where.point is not None and not where.from_point
     if town_hall:
         # The point of a municipality (or postal code) is its town hall, not the user's own position.
@@ -66,9 +70,11 @@ def facility_answer(
     return "\n".join([*head, "", *body])
 
 
-def no_match_answer(searched: str, conditions: str, suggestions: Sequence[str], notes: Sequence[str]) -> str:
+def no_match_answer(searched: str, conditions: str, suggestions: Sequence[str], notes: Sequence[str],
+                    unapplied: Sequence[Wish] = ()) -> str:
     """Say nothing matched, what was searched, and the checked relaxations."""
-    lines = [conditions, *notes, f"{searched}が、条件をすべて満たす医療機関は見つかりませんでした。"]
+    which = "読み取れた条件を満たす" if unapplied else "条件をすべて満たす"
+    lines = [conditions, *notes, *unapplied_lines(tuple(unapplied)), f"{searched}が、{which}医療機関は見つかりませんでした。"]
     if suggestions:
         lines.append("条件を少しゆるめると、次のように見つかります：")
         lines += [f"- {s}" for s in suggestions]

@@ -9,7 +9,7 @@ from assistant.parse import ParsedQuery
 from assistant.safety import SafetyCheck
 
 # Words that make a message a question about the system itself (ガイドライン・Ｑ＆Ａ・事例集).
-_STRONG_GUIDELINE = re.compile(
+STRONG_GUIDELINE = re.compile(
     r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|報告事項|報告義務|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
     r"G-?MIS|様式|院内掲示|とは|って(何|なに|どういう)|定義|意味|なぜ|どうして|いつから|いつまで|義務|療養計画書|"
     r"患者(へ|に)(の)?説明|公表|普及啓発|圏域|都道府県(は|が|の役割)|市町村(は|が|の役割)|研修|特定機能病院|地域医療構想|"
@@ -63,7 +63,7 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
         return "out_of_scope"
     if has_previous_search and is_follow_up(parsed):
         return "facility_search"
-    if _STRONG_GUIDELINE.search(text):
+    if STRONG_GUIDELINE.search(text):
         return "guideline"
     searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
     if not searching and _RULE_QUESTION.search(text):

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.honesty import UNANSWERABLE, Wish
 from assistant.reading import KanaRestorer, plain_alternatives
 from assistant.vocabulary import COMMON_WORDS, DISEASE_WORDS, DOMAIN_WORDS
 from corpus.municipalities import load_municipalities
@@ -16,7 +17,10 @@ from retrieval.registry import CARE_HOME_TYPES, ROWS
 
 # Every registry phrasing, in rank order: a matched span is consumed, so later, looser phrasings cannot read
 # the same words again (「24時間往診」 is home_care_24h, not also home_care).
+WISH = "wish:"  # prefix of the rules that read a wish no report item holds (assistant/honesty.py)
 _RULES: tuple[tuple[str, str | None, str], ...] = tuple(
+    (f"{WISH}{attr}", None, pattern) for attr, _, pattern in UNANSWERABLE
+) + tuple(
     (row.name, ph.value, ph.pattern)
     for row, ph in sorted(((r, p) for r in ROWS for p in r.phrasings), key=lambda rp: rp[1].rank)
 )
@@ -73,6 +77,7 @@ class ParsedQuery:
     text: str  # NFKC-normalised message
     filters: tuple[dict[str, object], ...] = ()  # specs {"name", "value"}, kind excluded
     conditions: tuple[Condition, ...] = ()  # the same conditions with the span each was read from
+    wishes: tuple[Wish, ...] = ()  # what was asked for but no report item holds
     kind: str | None = None  # hospital | clinic | None
     kind_switch: bool = False  # 「病院だけにして」: replace the kind, keep everything else
     near: bool = False  # 「近く」: search around the user's own location
@@ -153,7 +158,8 @@ def extract_conditions(text: str) -> tuple[Condition, ...]:
     rest = text
     taken: list[tuple[int, int]] = []
     for name, value, start, end in _resolve(text):
-        _add(found, Condition(name, value, start, end))
+        if not name.startswith(WISH):
+            _add(found, Condition(name, value, start, end))
         rest = rest[:start] + "＿" * (end - start) + rest[end:]
         taken.append((start, end))
     for name, table in (("disease", DISEASE_WORDS), ("domain", DOMAIN_WORDS)):
@@ -177,6 +183,12 @@ def _with_care_home(found: list[Condition], text: str) -> list[Condition]:
 def _add(found: list[Condition], cond: Condition) -> None:
     if not _covered([c.spec for c in found], cond.spec) and cond.spec not in [c.spec for c in found]:
         found.append(cond)
+
+
+def extract_wishes(text: str) -> tuple[Wish, ...]:
+    """Wishes in a normalised message that no report item holds (駐車場, 女性医師…)."""
+    return tuple(Wish(text[start:end], start, end, name[len(WISH):])
+                 for name, _, start, end in _resolve(text) if name.startswith(WISH))
 
 
 def extract_filters(text: str) -> tuple[dict[str, object], ...]:
@@ -222,6 +234,7 @@ def parse(message: str) -> ParsedQuery:
         text=text,
         filters=tuple(c.spec for c in conditions),
         conditions=conditions,
+        wishes=extract_wishes(body),
         kind=extract_kind(body),
         kind_switch=bool(_KIND_SWITCH.search(body)),
         near=bool(_NEAR.search(body)),

@@ -27,7 +27,21 @@ _SYMPTOMS = (
     # seizures, bleeding, pain, injuries
     r"けいれん|痙攣|ひきつけ|引きつけ|引き付け|血が(止まらな|とまらな)|大量(に)?(出血|の血)|吐血|下血|血を吐|"
     r"激しい(頭痛|腹痛|胸の痛み)|(突然|急に)の?(激しい|ひどい)|今までにない(頭痛|痛み)|"
-    r"救急車|自殺|死にたい|大やけど|やけどがひどい|溺れ|おぼれ|あなふぃらきしー|"
+    r"自殺|死にたい|大やけど|やけどがひどい|溺れ|おぼれ|あなふぃらきしー|"
+    # what people see or feel, in everyday words
+    r"(顔色|唇|くちびる)(が)?(真っ青|まっさお|青白|紫|むらさき)|冷や汗|脂汗|"
+    r"(目を|目が)(覚まさな|さまさな|開けな|あけな)|(起きな|起こしても)(い|起きな)|ぐったり(して)?(動かな|反応|返事)|"
+    r"白目|泡を(吹|ふ)|(体|手足)(が|を)?(がくがく|ガクガク|ぴくぴく|ぴくぴく|震わせ)|"
+    r"血が(どくどく|だらだら|噴き|ふき|吹き|あふれ|溢れ)|血(が|で)?(止まらな|とまらな)|(頭|あたま)を(強く|思いきり|ひどく)?(打|ぶつけ)|"
+    r"(電池|ぼたん電池|洗剤|漂白剤|たばこ|タバコ|殺虫剤|灯油|農薬)(を)?.{0,4}?(飲|のみ|食べ|たべ|口に)|"
+    r"(薬|くすり)を(大量|たくさん|いっぱい|一度に|まとめて).{0,4}(飲|のん)|飲み込(んだ|んじゃ)|のみこ(んだ|んじゃ)|"
+    r"(熱湯|油|お湯|おゆ)(が|を)?.{0,4}(かか|浴び|こぼ)|やけど(を)?(した|して)|"
+    r"(息|いき)(が|を)?(ぜーぜー|ひゅーひゅー|吸えな|すえな|吐けな)|(喉|のど)(が)?(腫れ|はれ|ふさが|詰ま|つま|ひゅー)|"
+    r"(蜂|はち)に刺され|全身(に)?(じんましん|蕁麻疹|ぶつぶつ)|熱中症|(暑さ|あつさ)で.{0,6}(倒|ぐったり|意識)|"
+    r"(水|お風呂|おふろ|プール|川|海)(に|で)(沈|溺|落ち|おぼ)|(ろれつ|呂律)|(片方|片側|半分)(の|が)?.{0,6}?(動かな|下が|垂れ|しびれ)|"
+    r"言葉(が)?(うまく)?(出な|でな|話せな|しゃべれな)|(急に|突然)(立てな|歩けな|見えな|視界)|"
+    r"息(を)?(していな|してな|してい?ない)|心臓(が)?(止ま|とま|ばくばく|バクバク)|脈(が)?(ない|とれな|触れな)|"
+    r"消えたい|生きて(いる|る)の(が)?(つら|辛|しんど)|死んでしまいたい|命を絶|首を(吊|つ)|"
 )
 _EMERGENCY = re.compile(_SYMPTOMS.rstrip("|"))
 # A symptom named as the *topic* of a search or question (「胸痛の診療をしている診療所」, 「麻痺のリハビリ」) is not
@@ -59,6 +73,10 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 
+_SUICIDE = re.compile(r"自殺|死にたい|消えたい|生きて(いる|る)の(が)?(つら|辛|しんど)|死んでしまいたい|命を絶|首を(吊|つ)")
+# 「救急車を呼ぶべき？」 alone is a question, not an emergency described; it gets 119 first and is still answered.
+_AMBULANCE = re.compile(r"救急車")
+
 _CHRONIC = re.compile(r"後遺症|の後の|ずっと|以前から|前から|昔から|慢性|持病|長年|何年|りはびり")
 
 # Sentences shown on top of a non-emergency answer that still names a serious symptom as its topic.
@@ -75,9 +93,16 @@ class SafetyCheck:
 
     emergency: bool = False
     child_night: bool = False
-    medical_advice: bool = False
+    medication: bool = False
+    diagnosis: bool = False
     injection: bool = False
     symptom_topic: bool = False  # a serious symptom named as a topic (「胸痛の診療をしている診療所」)
+    suicide: bool = False  # thoughts of suicide: 119 and the telephone counselling lines
+
+    @property
+    def medical_advice(self) -> bool:
+        """A diagnosis or medication question (refused with a pointer)."""
+        return self.medication or self.diagnosis
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -112,9 +137,11 @@ def check(text: str) -> SafetyCheck:
     return SafetyCheck(
         emergency=(bool(hits) and not topic) or (child_urgent and not child_topic),
         child_night=child_urgent,
-        medical_advice=bool(_MEDICATION.search(text) or _DIAGNOSIS.search(text)),
+        medication=bool(_MEDICATION.search(text)),
+        diagnosis=bool(_DIAGNOSIS.search(text)),
         injection=bool(_INJECTION.search(text)),
-        symptom_topic=topic,
+        symptom_topic=topic or (not hits and bool(_AMBULANCE.search(folded))),
+        suicide=bool(_SUICIDE.search(folded)),
     )
 
 
@@ -124,7 +151,7 @@ def strip_injection(text: str) -> str:
     return "".join(p for p in parts if not _INJECTION.search(p)).strip()
 
 
-def emergency_text(child: bool, asked_for_place: bool = False) -> str:
+def emergency_text(child: bool, asked_for_place: bool = False, suicide: bool = False) -> str:
     """The emergency guidance, numbers first (消防庁 #7119, 厚生労働省 #8000)."""
     lines = [
         "**命に関わるおそれがあります。迷わず119番で救急車を呼んでください。**",
@@ -133,6 +160,10 @@ def emergency_text(child: bool, asked_for_place: bool = False) -> str:
         "- #7119：救急安心センター（救急車を呼ぶべきか迷うとき。実施していない地域もあります）",
         "- #8000：子ども医療電話相談（夜間・休日のお子さんの急な病気の相談）",
     ]
+    if suicide:
+        lines.insert(1, "つらい気持ちを一人で抱えないでください。すぐに命の危険があるときは119番へ。話を聞いてもらえる窓口："
+                        "こころの健康相談統一ダイヤル 0570-064-556、いのちの電話 0120-783-556、"
+                        "よりそいホットライン 0120-279-338（厚生労働省「まもろうよ こころ」にも相談窓口の一覧があります）。")
     if child:
         lines.insert(1, "お子さんの高熱やぐったりしている様子が夜間・休日に続くときは、#8000 に相談できます。"
                         "呼びかけに反応しない・けいれんが止まらない・呼吸が苦しそうなときはすぐ119番へ。")
@@ -145,14 +176,22 @@ def emergency_text(child: bool, asked_for_place: bool = False) -> str:
     return "\n".join(lines)
 
 
-def refusal_text() -> str:
-    """A polite refusal for diagnosis / medication questions."""
-    return (
-        "申し訳ありませんが、症状の診断やお薬の飲み方・量についてはお答えできません。"
-        "かかりつけ医、またはお薬を受け取った薬局の薬剤師にご相談ください。"
-        "夜間・休日で受診を迷うときは #7119（救急安心センター）、お子さんのことなら #8000 も利用できます。\n\n"
-        "このアシスタントでは、かかりつけ医機能報告制度の内容や、在宅医療・時間外対応などの機能を持つ医療機関探しをお手伝いできます。"
-    )
+def refusal_text(kind: str = "medication") -> str:
+    """A polite refusal that says where to ask instead (medication, diagnosis or personal data)."""
+    if kind == "personal_data":
+        body = ("申し訳ありませんが、患者さんや医師個人の氏名・住所・連絡先・受診の有無など、個人に関する情報はお答えできません"
+                "（このアシスタントはそうした情報を持っていません）。医療機関の公表されている機能（報告内容）なら調べられます。")
+    elif kind == "diagnosis":
+        body = ("申し訳ありませんが、症状から病気を判断したり、受診の要否を決めたりすることはできません。"
+                "かかりつけ医に相談してください（お薬のことは薬局の薬剤師にも相談できます）。受診を迷うときは #7119（救急安心センター）、"
+                "お子さんのことなら #8000 に相談できます。"
+                "急な強い症状があるときは迷わず119番へ。")
+    else:
+        body = ("申し訳ありませんが、お薬の飲み方・量・やめ方・飲み合わせについてはお答えできません。"
+                "処方したかかりつけ医（主治医）か、お薬を受け取った薬局の薬剤師に相談してください。"
+                "夜間・休日で受診を迷うときは #7119（救急安心センター）、お子さんのことなら #8000 も利用できます。")
+    return body + ("\n\nこのアシスタントでは、かかりつけ医機能報告制度の内容や、在宅医療・時間外対応などの機能を持つ"
+                   "医療機関探しをお手伝いできます。")
 
 
 def out_of_scope_text() -> str:

@@ -13,9 +13,10 @@ from assistant import safety
 from assistant.answer import Answer, FacilityHit
 from assistant.compose import DATASET_NOTICE, SAMPLE_NOTICE, guideline_answer, not_found_text
 from assistant.errors import InputError
-from assistant.intent import asks_for_place, is_guideline_follow_up, route
+from assistant.intent import asks_for_place, is_guideline_follow_up
 from assistant.llm import Rephraser, make_rephraser
 from assistant.parse import normalize, parse
+from assistant.semantic import SHIPPED_VECTORS, ExemplarBank, SemanticLayer
 from assistant.session import Session, SessionStore
 from assistant.texts import (
     BM25PassageSearcher,
@@ -31,6 +32,7 @@ from assistant.texts import (
     where_of,
 )
 from assistant.turns import FacilityTurns
+from assistant.understanding import Intent, Prior, Refusal, Understanding, understand
 from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text
 from corpus.dataset import FacilityDataset, load_facilities
 from corpus.facility import Facility
@@ -44,6 +46,7 @@ from retrieval.tokenizer import make_tokenizer
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
+ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
 _QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 _CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)")
 
@@ -72,6 +75,8 @@ class Assistant:
         self._dataset: FacilityDataset | None = None
         self._passages = tuple(passages) if passages is not None else None
         self._searcher = searcher
+        self._semantic: SemanticLayer | None = None
+        self.settings_problem = ""  # why the semantic layer is off
         self._tokenize: Tokenizer | None = None
         self._weights: TermWeights | None = None
         self.retrieval_problem = ""  # why the configured text index could not be used (then BM25 answers)
@@ -108,6 +113,24 @@ class Assistant:
         return self._searcher
 
     @property
+    def semantic(self) -> SemanticLayer | None:
+        """The exemplar layer over the text index's embedder (None with BM25 only, or when switched off)."""
+        if self._semantic is None and self.settings.assistant.semantic:
+            searcher = self.searcher
+            embedder = searcher.index.embedder if isinstance(searcher, IndexSearcher) else None
+            if embedder is None:
+                self.settings_problem = "semantic layer off: no embedder"
+                return None
+            folders = [SHIPPED_VECTORS, self.settings.index_dir / "exemplars"]
+            try:
+                self._semantic = SemanticLayer(ExemplarBank.open(embedder, folders), embedder)
+            except (OSError, ValueError) as exc:
+                log.warning("例文バンクを使えないため、規則だけで理解します（%s）", exc)
+                self.settings_problem = str(exc)
+                return None
+        return self._semantic
+
+    @property
     def tokenize(self) -> Tokenizer:
         """The retrieval tokeniser (used to choose the quoted sentences)."""
         if self._tokenize is None:
@@ -121,7 +144,9 @@ class Assistant:
         _ = self.records
         self.searcher.search("かかりつけ医機能報告", 1, None)  # loads the embedder's first-call state too
         self.tokenize("かかりつけ医機能報告")
-        resolve_in_text(parse("高知市"))  # builds the municipality name pattern
+        resolve_in_text(parse("高知市"))  # builds the municipality name pattern and the kana table
+        if self.semantic is not None:
+            self.semantic.best("かかりつけ医", ("intent",))
 
     # ---- public surface ------------------------------------------------------------------
 
@@ -173,31 +198,43 @@ class Assistant:
 
     # ---- one turn -----------------------------------------------------------------------
 
+    def understand(self, text: str, session: Session) -> Understanding:
+        """The one reading of a message in its conversation (rules, then the semantic layer where they are silent)."""
+        users = [t for t in session.turns if t.get("role") == "user"]
+        prior = Prior(has_search=session.last is not None, previous_intent=users[-1].get("intent") if users else None,
+                      pending=session.pending_specs is not None)
+        return understand(text, prior, self.semantic, self.matches_text)
+
     def _answer(self, text: str, session: Session, given: Where | None) -> Answer:
-        check = safety.check(normalize(text))
-        notes: list[str] = list(check.notes)
-        if check.injection:
+        u = self.understand(text, session)
+        answer = self._answer_for(u, session, given)
+        extra: dict[str, Any] = {"understanding": u.to_dict()}
+        if u.doubt_emergency and not answer.emergency:
+            # When in doubt: the numbers go first, and the question is still answered.
+            extra["numbers"] = safety.EMERGENCY_NUMBERS
+            if safety.SYMPTOM_NOTE not in answer.answer:
+                extra["answer"] = safety.SYMPTOM_NOTE + "\n" + answer.answer
+        if u.english:
+            extra["answer"] = ENGLISH_LEAD + "\n" + extra.get("answer", answer.answer)
+        return _with(answer, **extra)
+
+    def _answer_for(self, u: Understanding, session: Session, given: Where | None) -> Answer:
+        notes: list[str] = list(u.safety.notes)
+        if u.ignored_instruction:
             notes.append(safety.INJECTION_NOTE)
-            text = safety.strip_injection(text)
-            if not text:
-                return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
-        parsed = parse(text)
-        previous = _previous_intent(session)
-        named = resolve_in_text(parsed)
-        place = bool(named.where or named.question)
-        intent = route(parsed, check, session.last is not None, previous, place=place, text_match=self.matches_text)
-        if intent == "emergency":
+        if u.intent is Intent.EMERGENCY:
             session.pending_specs = None
-            body = safety.emergency_text(check.child_night, asked_for_place=asks_for_place(parsed))
+            body = safety.emergency_text(u.safety.child_night, asked_for_place=asks_for_place(u.parsed),
+                                         suicide=u.safety.suicide)
             return Answer("emergency", body, emergency=True, numbers=safety.EMERGENCY_NUMBERS)
-        turns = FacilityTurns(self)
-        if intent == "facility_search" or (not check.medical_advice and turns.is_place_reply(parsed, session)):
-            return self._rephrased(turns.handle(parsed, session, given, notes))
-        if intent == "out_of_scope":
-            body = safety.refusal_text() if check.medical_advice else safety.out_of_scope_text()
-            return Answer("out_of_scope", "\n".join([*notes, body]))
-        query = parsed.text
-        if is_guideline_follow_up(query, previous):
+        if u.refusal is not Refusal.NONE:
+            return Answer("out_of_scope", "\n".join([*notes, safety.refusal_text(u.refusal.value)]))
+        if u.intent in (Intent.FACILITY_SEARCH, Intent.CLARIFY):
+            return self._rephrased(FacilityTurns(self).handle(u, session, given, notes))
+        if u.intent is Intent.OUT_OF_SCOPE:
+            return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
+        query = u.text
+        if is_guideline_follow_up(query, _previous_intent(session)):
             # 「その日に休院していたら？」 only makes sense together with the question it follows.
             query = f"{_previous_question(session)} {query}".strip()
         return self._guideline(query, notes)

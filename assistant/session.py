@@ -26,6 +26,7 @@ class LastSearch:
     radius_km: float | None = None
     result_ids: list[str] = field(default_factory=list)
     max_distance_km: float | None = None
+    offset: int = 0  # how many results earlier pages of the same search showed (「もっと見せて」)
 
 
 @dataclass

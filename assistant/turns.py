@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -15,15 +16,18 @@ from assistant.compose import (
     partners_answer,
 )
 from assistant.facilities import relaxations, run_search, to_hit, unreported_note
-from assistant.intent import is_follow_up, looks_like_place_reply
+from assistant.honesty import Wish
 from assistant.parse import ParsedQuery
 from assistant.session import LastSearch, Session
-from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text, where_from_dict
+from assistant.understanding import Operation, Understanding
+from assistant.where import EVERYWHERE, Where, resolve_given, where_from_dict
 from corpus.facility import KIND_LABELS, Facility
+from corpus.municipalities import prefecture_order
 from corpus.settings import Settings
 from retrieval.filters import FacilityFilter, make_filter
 from retrieval.registry import ROWS
 
+_PREF_ORDER = prefecture_order
 _DETAIL_FILTERS = tuple(row.name for row in ROWS if row.detail and row.name != "home_care_24h")
 
 
@@ -55,25 +59,30 @@ class FacilityTurns:
         self.owner = owner
         self.settings = owner.settings.assistant
 
-    def is_place_reply(self, parsed: ParsedQuery, session: Session) -> bool:
-        """After 「どちらの地域で？」, a bare place (or 「どこでもいい」) continues the pending search."""
-        if session.pending_specs is None:
-            return False
-        place = resolve_in_text(parsed)
-        return parsed.everywhere or looks_like_place_reply(parsed, place.where is not None or bool(place.question))
-
-    def handle(self, parsed: ParsedQuery, session: Session, given: Where | None, notes: list[str]) -> Answer:
-        """A facility search, a refinement of the previous one, or a question about a listed facility."""
-        last = session.last
-        if parsed.ordinal is not None and last is not None and last.result_ids:
+    def handle(self, u: Understanding, session: Session, given: Where | None, notes: list[str]) -> Answer:
+        """A facility search, a refinement of the previous one, paging, a reset, or a question about a listed one."""
+        parsed, last, op = u.parsed, session.last, u.operation
+        if op is Operation.ORDINAL and last is not None and last.result_ids:
             return self._ordinal(parsed, last)
-        refine = last is not None and is_follow_up(parsed)
-        specs = self._specs(parsed, session, refine)
-        in_text = resolve_in_text(parsed)
-        if in_text.question:
+        if op is Operation.RESET:
+            session.last, session.pending_specs, session.asked_location = None, None, False
+            if not parsed.specs and u.place.where is None:
+                return Answer("clarify", "これまでの条件と地域をリセットしました。新しい条件でどうぞ"
+                                         "（例：「高知市で訪問看護をしている診療所」）。")
+            last = None
+        if op is Operation.MORE and last is not None:
+            return self._more(last, session, notes)
+        refine = last is not None and op in (Operation.REFINE, Operation.REPLACE_AREA)
+        specs = self._specs(parsed, session, refine, op)
+        if u.unplaced:
             session.pending_specs = specs
-            return self._clarify(in_text.question, specs, notes)
-        where = in_text.where or self._fallback_where(parsed, session, given, refine)
+            session.asked_location = True
+            return self._clarify(f"「{u.unplaced}」という市区町村が見つかりませんでした。市区町村名（都道府県名つき）・"
+                                 "郵便番号・住所のいずれかで、もう一度教えてください。", specs, notes)
+        if u.place.question:
+            session.pending_specs = specs
+            return self._clarify(u.place.question, specs, notes)
+        where = u.place.where or self._fallback_where(parsed, session, given, refine, notes)
         if where is None and not session.asked_location:
             session.asked_location = True
             session.pending_specs = specs
@@ -81,27 +90,60 @@ class FacilityTurns:
         if where is None:
             where = EVERYWHERE
             notes.append("場所の指定がないため、全域から探しました。")
+        outside = self._outside(where)
+        if outside:
+            session.pending_specs = None
+            return Answer("facility_search", "\n".join([*notes, outside]), location=where.to_dict(),
+                          filters=tuple(make_filter(str(s["name"]), s.get("value")).to_spec() for s in specs))
         steps: Sequence[float] | None = None
         if parsed.closer and last is not None:
             where, steps = self._closer(where, last, notes)
         filters = [make_filter(str(s["name"]), s.get("value")) for s in specs]
-        answer = self.answer(filters, where, notes, steps=steps)
+        answer = self.answer(filters, where, notes, steps=steps, unapplied=u.unapplied)
         session.pending_specs = None
+        self._remember(session, specs, where, answer, offset=0)
+        return answer
+
+    def _remember(self, session: Session, specs: Sequence[dict[str, Any]], where: Where, answer: Answer,
+                  offset: int) -> None:
         distances = [h.distance_km for h in answer.facilities if h.distance_km is not None]
         session.last = LastSearch([{"name": s["name"], "value": s.get("value")} for s in specs],
                                   where.to_dict(), answer.radius_km, [h.id for h in answer.facilities],
-                                  max(distances) if distances else None)
+                                  max(distances) if distances else None, offset)
+
+    def _more(self, last: LastSearch, session: Session, notes: list[str]) -> Answer:
+        """「もっと見せて」: the next page of the same search (same conditions, same area)."""
+        where = where_from_dict(last.location) if last.location else EVERYWHERE
+        filters = [make_filter(str(s["name"]), s.get("value")) for s in last.specs]
+        offset = last.offset + len(last.result_ids)
+        answer = self.answer(filters, where, notes, offset=offset)
+        if not answer.facilities:
+            answer = dataclasses.replace(answer, answer="\n".join(
+                [*notes, answer.conditions, f"これ以上の医療機関はありません（{offset}件をすべて表示しました）。"]))
+        self._remember(session, last.specs, where, answer, offset)
         return answer
 
-    def _specs(self, parsed: ParsedQuery, session: Session, refine: bool) -> list[dict[str, Any]]:
+    def _outside(self, where: Where) -> str:
+        """An area the active data does not cover is named as outside (never 「見つかりませんでした」)."""
+        if where.mode == "everywhere" or not where.codes:
+            return ""
+        records = self.owner.records
+        codes = set(where.codes)
+        if any(r.municipality_code in codes for r in records):
+            return ""
+        covered = "・".join(sorted({r.prefecture for r in records}, key=_PREF_ORDER)) or "なし"
+        return (f"{where.label}は、現在のデータの範囲外です（このデータに含まれる地域：{covered}）。"
+                "範囲内の市区町村でお試しください。範囲外の地域は、医療情報ネット（ナビイ）で探せます。")
+
+    def _specs(self, parsed: ParsedQuery, session: Session, refine: bool, op: Operation) -> list[dict[str, Any]]:
         if refine and session.last is not None:
             return merge_specs(session.last.specs, parsed.specs)
-        if session.pending_specs is not None and (self.is_place_reply(parsed, session) or not parsed.specs):
+        if session.pending_specs is not None and (op is Operation.PLACE_REPLY or not parsed.specs):
             return merge_specs(session.pending_specs, parsed.specs)
         return [dict(s) for s in parsed.specs]
 
     def _fallback_where(self, parsed: ParsedQuery, session: Session, given: Where | None,
-                        refine: bool) -> Where | None:
+                        refine: bool, notes: list[str]) -> Where | None:
         """No place in the message: the previous search's area, the caller's location, or the session's."""
         if parsed.everywhere:
             return EVERYWHERE
@@ -112,7 +154,10 @@ class FacilityTurns:
             given = resolve_given(session.user_location)
         if given is not None:
             return given.with_mode("radius") if parsed.near and given.point else given
-        return None if parsed.near else remembered
+        if parsed.near or remembered is None:
+            return None
+        notes.append(f"場所の指定がないため、前回と同じ地域（{remembered.short_label}）で探しました。")
+        return remembered
 
     def _closer(self, where: Where, last: LastSearch, notes: list[str]) -> tuple[Where, Sequence[float] | None]:
         """「もっと近くで」: radius steps strictly inside the previous farthest result."""
@@ -125,27 +170,33 @@ class FacilityTurns:
         return where.with_mode("radius"), steps
 
     def answer(self, filters: Sequence[FacilityFilter], where: Where, notes: Sequence[str],
-               limit: int | None = None, steps: Sequence[float] | None = None) -> Answer:
+               limit: int | None = None, steps: Sequence[float] | None = None,
+               unapplied: Sequence[Wish] = (), offset: int = 0) -> Answer:
         """Run the search and compose the facility answer (or the checked no-match answer)."""
         records = self.owner.records
         limit = limit or self.settings.max_facilities
         steps = tuple(steps or self.settings.radius_steps_km)
-        outcome = run_search(records, filters, where, steps, limit)
+        outcome = run_search(records, filters, where, steps, offset + limit)
         # Grounding guard: a facility failing any condition is never listed.
-        hits = tuple(to_hit(h) for h in outcome.hits if all(f.test(h.facility) for f in filters))
+        hits = tuple(to_hit(h) for h in outcome.hits[offset:] if all(f.test(h.facility) for f in filters))
         conditions = conditions_line(filters, outcome.where, outcome.radius_km)
         suggestions: list[str] = []
+        wishes = tuple(unapplied)
         if hits:
-            text = facility_answer(hits, outcome.total, outcome.searched, conditions, outcome.where, notes)
+            text = facility_answer(hits, outcome.total, outcome.searched, conditions, outcome.where, notes,
+                                   unapplied=wishes, offset=offset)
+        elif offset:
+            text = "\n".join([conditions, *notes])
         else:
             suggestions = relaxations(records, filters, outcome.where, steps)
             unknown = unreported_note(records, filters, outcome.where, steps)
-            text = no_match_answer(outcome.searched, conditions, suggestions, [*notes, unknown] if unknown else notes)
+            text = no_match_answer(outcome.searched, conditions, suggestions, [*notes, unknown] if unknown else notes,
+                                   unapplied=wishes)
         location = None if outcome.where.mode == "everywhere" else outcome.where.to_dict()
         return Answer("facility_search", text, conditions=conditions, facilities=hits,
                       filters=tuple(f.to_spec() for f in filters), location=location,
                       radius_km=outcome.radius_km, suggestions=tuple(suggestions),
-                      notice=self.owner.notice_for(hits))
+                      notice=self.owner.notice_for(hits), unapplied=wishes)
 
     def _clarify(self, question: str, specs: Sequence[dict[str, Any]], notes: Sequence[str] = ()) -> Answer:
         filters = [make_filter(str(s["name"]), s.get("value")) for s in specs]

@@ -122,6 +122,12 @@ def prefectures() -> tuple[str, ...]:
     return tuple(seen)
 
 
+def prefecture_order(prefecture: str) -> int:
+    """Sort key: the prefecture's place in code order (unknown names last)."""
+    names = prefectures()
+    return names.index(prefecture) if prefecture in names else len(names)
+
+
 # ---- building the shipped table from the packages -------------------------------------------
 
 

@@ -39,6 +39,7 @@ class AssistantSettings:
     """Answering and the optional LLM rephrasing path."""
 
     max_facilities: int = 10
+    semantic: bool = True  # the exemplar layer (assistant/semantic.py) where rules are silent; needs an embedder
     radius_steps_km: tuple[float, ...] = (2.0, 5.0, 10.0, 20.0)
     llm_enabled: bool = False
     llm_base_url: str = ""

@@ -120,6 +120,11 @@ class TextIndex:
         if embedder is not None:
             self._store = VectorStore(folder / CHROMA, embedder)
 
+    @property
+    def embedder(self) -> Embedder | None:
+        """The dense model of this index (None for BM25 only)."""
+        return self._embedder
+
     @classmethod
     def folder_for(
         cls, passages: Sequence[Passage], settings: RetrievalSettings, index_dir: Path, embedder: Embedder | None

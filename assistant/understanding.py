@@ -1,0 +1,249 @@
+"""One typed reading of every message: intent (with its reason), safety, conditions with spans, place,
+follow-up operation and the wishes that were not understood. Computed once per turn; every later step reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assistant import intent as rules
+from assistant import safety
+from assistant.honesty import Wish
+from assistant.parse import ParsedQuery, parse
+from assistant.safety import SafetyCheck
+from assistant.semantic import THRESHOLDS, SemanticLayer
+from assistant.where import WhereResult, resolve_in_text
+
+
+class Intent(StrEnum):
+    """What the turn will do."""
+
+    FACILITY_SEARCH = "facility_search"
+    GUIDELINE = "guideline"
+    EMERGENCY = "emergency"
+    OUT_OF_SCOPE = "out_of_scope"
+    CLARIFY = "clarify"
+
+
+class Operation(StrEnum):
+    """How a facility turn relates to the previous search."""
+
+    NEW = "new"
+    REFINE = "refine"  # 「その中で…」: previous conditions plus the new ones
+    REPLACE_AREA = "replace_area"  # 「南国市は？」: same conditions, another area
+    RESET = "reset"  # 「条件をリセット」「最初から」
+    MORE = "more"  # 「もっと見せて」「次の10件」
+    ORDINAL = "ordinal"  # 「2番目の連携先は？」
+    PLACE_REPLY = "place_reply"  # the answer to 「どちらの地域で？」
+
+
+class Refusal(StrEnum):
+    """Requests the assistant declines, each with its own pointer."""
+
+    NONE = ""
+    MEDICATION = "medication"
+    DIAGNOSIS = "diagnosis"
+    PERSONAL_DATA = "personal_data"
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the session says about the turns before (read-only)."""
+
+    has_search: bool = False
+    previous_intent: str | None = None
+    pending: bool = False  # a search waits for 「どちらの地域で？」
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything one message was understood to say."""
+
+    text: str  # the message after NFKC, kana restoration and removal of embedded instructions
+    parsed: ParsedQuery
+    intent: Intent
+    reason: str  # why this intent (rule or semantic label), for logs and evals
+    safety: SafetyCheck
+    place: WhereResult
+    operation: Operation = Operation.NEW
+    refusal: Refusal = Refusal.NONE
+    doubt_emergency: bool = False  # 119 first, and the question is still answered
+    ignored_instruction: bool = False
+    unplaced: str = ""  # a place-like word no municipality matched (「架空村」)
+    unapplied: tuple[Wish, ...] = ()
+    english: bool = False
+    semantic: tuple[str, ...] = field(default=())  # labels the semantic layer contributed
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form (``understanding`` of the answer)."""
+        return {
+            "intent": self.intent.value, "reason": self.reason, "operation": self.operation.value,
+            "refusal": self.refusal.value, "doubt_emergency": self.doubt_emergency,
+            "ignored_instruction": self.ignored_instruction, "unplaced": self.unplaced,
+            "conditions": [{"name": c.name, "value": c.value, "span": self.parsed.text[c.start:c.end],
+                            "source": c.source} for c in self.parsed.conditions],
+            "unapplied": [w.to_dict() for w in self.unapplied], "english": self.english,
+            "semantic": list(self.semantic),
+        }
+
+
+_RESET = re.compile(r"(条件|検索|絞り込み|絞込)(を)?(全部|すべて|全て)?(リセット|クリア|解除|外して|消して|なしに)|リセット|"
+                    r"最初から|はじめから|始めから|一から|やり直|新しい検索|別の(検索|条件で探)")
+_MORE = re.compile(r"もっと(見せ|見たい|表示|出して|教えて|ほしい|欲しい)|次の\s*\d*\s*件|続き(を|は|も)|残り(を|は|も)|"
+                   r"さらに(表示|見せ|教えて)|他に(は|も)?(あり|ある|ない|教えて|見せ)|ほかに(は|も)?(あり|ある|ない|教えて|見せ)|"
+                   r"(もう|あと)\s*\d*\s*(件|つ)")
+_PLACE_LIKE = re.compile(r"([一-龥ぁ-んァ-ヶ]{1,8}?(市|区|町|村|郡))(で|は|だと|なら|に|の|でも|を|って|$|[？?、])")
+_PERSONAL = re.compile(
+    r"(患者|利用者|受診者|通院(している|してる)?(人|方)|かかって(いる|る)(人|方)|入院(している|してる)(人|方))(さん)?(の|たち|達)?.{0,8}?"
+    r"(名前|氏名|住所|電話(番号)?|連絡先|個人情報|一覧|リスト|病名|カルテ)|"
+    r"(医師|先生|院長|看護師)(さん)?(の)?(自宅|個人(の)?(電話|携帯|住所|連絡先)|携帯(番号)?|家の住所)|"
+    r"誰が.{0,10}?(通って|かかって|受診|入院)|(隣|近所)の.{0,6}?(人|方)(が|の).{0,10}?(病気|通院|受診)"
+)
+_ENGLISH = re.compile(r"^[\x00-\x7f]{12,}$")
+_EMERGENCY_WORDS = re.compile(r"救急|急変|119")
+
+
+def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None,
+               text_match: Callable[[str], bool] | None = None) -> Understanding:
+    """Read one message once: safety first, then refusals, operation, intent, place and unapplied wishes."""
+    check = safety.check(message)
+    injected = check.injection
+    if injected:
+        message = safety.strip_injection(message) or message
+        check = safety.check(message)
+    parsed = parse(message)
+    text = parsed.text
+    place = resolve_in_text(parsed)
+    english = bool(_ENGLISH.match(text))
+    labels: list[str] = []
+    reading = _Reading(parsed, check, prior, place, semantic, labels, text_match)
+
+    if check.emergency:
+        return reading.done(Intent.EMERGENCY, "rule:emergency", injected=injected, english=english)
+    doubt = reading.emergency_doubt()
+    if doubt == "emergency":
+        return reading.done(Intent.EMERGENCY, "semantic:emergency", injected=injected, english=english)
+    refusal = reading.refusal()
+    if refusal is not Refusal.NONE:
+        return reading.done(Intent.OUT_OF_SCOPE, f"refusal:{refusal.value}", refusal=refusal,
+                            injected=injected, doubt=doubt == "doubt", english=english)
+    operation = reading.operation()
+    intent, reason = reading.intent(operation)
+    unplaced = reading.unplaced(intent)
+    if unplaced and intent is Intent.FACILITY_SEARCH:
+        intent, reason = Intent.CLARIFY, "rule:unknown_place"
+    wishes = reading.unapplied(intent)
+    return reading.done(intent, reason, operation=operation, injected=injected, doubt=doubt == "doubt",
+                        unplaced=unplaced, wishes=wishes, english=english)
+
+
+@dataclass
+class _Reading:
+    """The steps of :func:`understand` over one parsed message."""
+
+    parsed: ParsedQuery
+    check: SafetyCheck
+    prior: Prior
+    place: WhereResult
+    semantic: SemanticLayer | None
+    labels: list[str]
+    text_match: Callable[[str], bool] | None
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text
+
+    def done(self, intent: Intent, reason: str, *, operation: Operation = Operation.NEW,
+             refusal: Refusal = Refusal.NONE, injected: bool = False, doubt: bool = False, unplaced: str = "",
+             wishes: tuple[Wish, ...] = (), english: bool = False) -> Understanding:
+        return Understanding(self.text, self.parsed, intent, reason, self.check, self.place, operation, refusal,
+                             doubt, injected, unplaced, wishes, english, tuple(self.labels))
+
+    def emergency_doubt(self) -> str:
+        """"emergency", "doubt" or "": the semantic layer's view when the lexicon found no emergency."""
+        if self.semantic is None or self.check.symptom_topic:
+            return "doubt" if self.check.symptom_topic else ""
+        ranked = self.semantic.ranked(self.text, ("emergency", "calm", "intent", "medication", "diagnosis"))
+        if not ranked or ranked[0].kind != "emergency":
+            return ""
+        best = ranked[0]
+        calm = next((n.score for n in ranked if n.kind in ("calm", "intent")), 0.0)
+        self.labels.append(best.label)
+        if best.score >= THRESHOLDS["emergency"] and best.score - calm >= 0.02 and not self._about_system():
+            return "emergency"
+        return "doubt" if best.score >= THRESHOLDS["emergency_doubt"] else ""
+
+    def _about_system(self) -> bool:
+        """A question about the system or the case studies (「救急」 mentioned as a topic)."""
+        return bool(rules.STRONG_GUIDELINE.search(self.text))
+
+    def refusal(self) -> Refusal:
+        if _PERSONAL.search(self.text):
+            return Refusal.PERSONAL_DATA
+        if self.check.medication:
+            return Refusal.MEDICATION
+        if self.check.diagnosis:
+            return Refusal.DIAGNOSIS
+        if self.semantic is not None and not self.parsed.filters:
+            best = self.semantic.best(self.text, ("medication", "diagnosis", "personal_data", "intent"))
+            if best is not None and best.kind != "intent" and best.score >= THRESHOLDS["refusal"]:
+                self.labels.append(best.label)
+                return Refusal(best.kind)
+        return Refusal.NONE
+
+    def operation(self) -> Operation:
+        p, prior = self.parsed, self.prior
+        if not prior.has_search and not prior.pending:
+            return Operation.NEW
+        if _RESET.search(self.text):
+            return Operation.RESET
+        if prior.has_search and p.ordinal is not None:
+            return Operation.ORDINAL
+        if prior.has_search and _MORE.search(self.text) and not p.filters and not p.kind_switch:
+            return Operation.MORE
+        if prior.pending and (p.everywhere or rules.looks_like_place_reply(p, self.place.where is not None
+                                                                            or bool(self.place.question))):
+            return Operation.PLACE_REPLY
+        if prior.has_search and rules.is_follow_up(p):
+            return Operation.REFINE
+        if prior.has_search and self.place.where is not None and not p.filters and len(self.text) <= 40 \
+                and not rules.STRONG_GUIDELINE.search(self.text):
+            return Operation.REPLACE_AREA  # 「南国市はどう？」: a new area for the same conditions
+        return Operation.NEW
+
+    def intent(self, operation: Operation) -> tuple[Intent, str]:
+        if operation is not Operation.NEW:
+            return Intent.FACILITY_SEARCH, f"rule:{operation.value}"
+        p = self.parsed
+        named = bool(self.place.where or self.place.question)
+        routed = rules.route(p, self.check, self.prior.has_search, self.prior.previous_intent, place=named,
+                             text_match=self.text_match)
+        if routed == "out_of_scope" and self.semantic is not None:
+            best = self.semantic.best(self.text, ("intent",))
+            if best is not None and best.score >= THRESHOLDS["intent"] and best.value != "out_of_scope":
+                self.labels.append(best.label)
+                return Intent(best.value), f"semantic:{best.label}"
+        return Intent(routed), f"rule:{routed}"
+
+    def unplaced(self, intent: Intent) -> str:
+        """A place-like word that names no municipality (「架空村で」), when no place was found."""
+        if intent is not Intent.FACILITY_SEARCH or self.place.where is not None or self.place.question:
+            return ""
+        if self.parsed.postal or self.parsed.latlng:
+            return ""
+        match = _PLACE_LIKE.search(self.text)
+        if match is None:
+            return ""
+        word = match.group(1)
+        ignore = ("市区町村", "都道府県", "市町村", "地区", "区域", "町医者", "近所の町", "この町", "うちの町", "隣町", "この区")
+        return "" if any(w in word for w in ignore) or word in ("市", "区", "町", "村") else word
+
+    def unapplied(self, intent: Intent) -> tuple[Wish, ...]:
+        """Wishes no report item holds (rules), plus what the semantic layer reads in the leftover parts."""
+        if intent is not Intent.FACILITY_SEARCH:
+            return ()
+        return self.parsed.wishes
+
