@@ -19,6 +19,7 @@ _PLAIN = re.compile(r"^[ぁ-ゖァ-ヺー一-龥々〆ヵヶ]+$")
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
 _HIRAGANA = re.compile(r"[ぁ-ゖー]")
 _LOCK = threading.Lock()
+KANJI_SHARE = 0.15  # restore only messages written (almost) in kana: 「いいんですか」 is not 「医院ですか」
 MIN_READING = 3  # shorter readings (「いえ」「ひ」) hide inside too many other words
 
 
@@ -76,8 +77,9 @@ class KanaRestorer:
 
     def restore(self, text: str) -> str:
         """Replace kana spellings of known words by the words."""
-        if not _HIRAGANA.search(text):
-            return text
+        kanji = sum(1 for c in text if "一" <= c <= "龥")
+        if not _HIRAGANA.search(text) or kanji > len(text) * KANJI_SHARE:
+            return text  # a message written with kanji already says its words; kana there is grammar
         folded = katakana(text)
         kana = [bool(_HIRAGANA.match(c)) for c in text]  # words written in katakana are left as they are
         taken = [False] * len(text)

@@ -115,7 +115,7 @@ class Assistant:
     @property
     def semantic(self) -> SemanticLayer | None:
         """The exemplar layer over the text index's embedder (None with BM25 only, or when switched off)."""
-        if self._semantic is None and self.settings.assistant.semantic:
+        if self._semantic is None and self.settings.assistant.semantic and not self.settings_problem:
             searcher = self.searcher
             embedder = searcher.index.embedder if isinstance(searcher, IndexSearcher) else None
             if embedder is None:

@@ -133,7 +133,7 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     operation = reading.operation()
     intent, reason = reading.intent(operation)
     unplaced = reading.unplaced(intent)
-    if unplaced and intent is Intent.FACILITY_SEARCH:
+    if unplaced and (intent is Intent.FACILITY_SEARCH or (prior.has_search and len(text) <= 30)):
         intent, reason = Intent.CLARIFY, "rule:unknown_place"
     wishes = reading.unapplied(intent)
     return reading.done(intent, reason, operation=operation, injected=injected, doubt=doubt == "doubt",
@@ -230,7 +230,8 @@ class _Reading:
 
     def unplaced(self, intent: Intent) -> str:
         """A place-like word that names no municipality (「架空村で」), when no place was found."""
-        if intent is not Intent.FACILITY_SEARCH or self.place.where is not None or self.place.question:
+        follow = self.prior.has_search and len(self.text) <= 30 and intent is not Intent.GUIDELINE
+        if not (intent is Intent.FACILITY_SEARCH or follow) or self.place.where is not None or self.place.question:
             return ""
         if self.parsed.postal or self.parsed.latlng:
             return ""

@@ -64,7 +64,7 @@ class EvalRun:
 
 def summarise(results: Sequence[CaseResult], suite: str, split: str) -> Summary:
     """Per-metric means (None-valued scores left out) plus latency p50/p95 over all ``ask`` calls."""
-    chosen = [r for r in results if r.suite == suite and (split == "all" or r.split == split)]
+    chosen = [r for r in results if r.suite == suite and ((split == "all" and r.split != "blind") or r.split == split)]
     names = sorted({key for r in chosen for key in r.scores})
     values: dict[str, float | None] = {name: m.mean(r.scores.get(name) for r in chosen) for name in names}
     latencies = [t for r in chosen for t in r.latencies]
@@ -89,8 +89,8 @@ def run_suites(
 
 
 def summary_splits(splits: tuple[str, ...]) -> list[str]:
-    """The split labels to summarise: each chosen split, plus ``all`` when both are chosen."""
-    return [*splits, "all"] if len(splits) > 1 else list(splits)
+    """The split labels to summarise: each chosen split, plus ``all`` (dev + heldout) when both are chosen."""
+    return [*splits, "all"] if {"dev", "heldout"} <= set(splits) else list(splits)
 
 
 def summaries_for(results: Sequence[CaseResult], suites: Sequence[str], splits: tuple[str, ...]) -> list[Summary]:
@@ -180,29 +180,38 @@ def run_eval(
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, float]]:
-    """``{suite: {metric: minimum}}`` from thresholds.toml."""
+    """``{suite: {metric: minimum}}`` from thresholds.toml; the ``[blind.<suite>]`` tables become ``blind.<suite>``."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return {suite: {k: float(v) for k, v in table.items()} for suite, table in data.items()}
+    out: dict[str, dict[str, float]] = {}
+    for suite, table in data.items():
+        if suite == "blind":
+            out.update({f"blind.{name}": {k: float(v) for k, v in t.items()} for name, t in table.items()})
+        else:
+            out[suite] = {k: float(v) for k, v in table.items()}
+    return out
 
 
 def gate(summaries: Sequence[Summary], thresholds: dict[str, dict[str, float]]) -> list[str]:
     """Japanese messages for every gated metric below its minimum (empty = pass).
 
-    Thresholds apply to the dev split when it was run, else to whatever split was run.
+    ``[suite]`` thresholds apply to the dev split when it was run, else to whatever split was run;
+    ``blind.<suite>`` thresholds apply to the blind split only.
     """
     problems = []
-    for suite, table in thresholds.items():
-        chosen = [s for s in summaries if s.suite == suite]
+    for key, table in thresholds.items():
+        blind = key.startswith("blind.")
+        suite = key.removeprefix("blind.")
+        chosen = [s for s in summaries if s.suite == suite and (s.split == "blind") == blind]
         if not chosen:
             continue
         summary = next((s for s in chosen if s.split == "dev"), chosen[0])
         for metric, minimum in table.items():
             value = summary.metrics.get(metric)
             if value is None:
-                problems.append(f"{suite}/{metric}: 値がありません（最低 {minimum:.3f}）")
+                problems.append(f"{key}/{metric}: 値がありません（最低 {minimum:.3f}）")
             elif value + 1e-9 < minimum:
-                problems.append(f"{suite}/{metric}: {value:.3f} が基準 {minimum:.3f} を下回りました")
+                problems.append(f"{key}/{metric}: {value:.3f} が基準 {minimum:.3f} を下回りました")
     return problems
 
 

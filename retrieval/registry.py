@@ -166,7 +166,7 @@ ROWS: tuple[FilterRow, ...] = (
               words=((None, "退院ルール"), (None, "退院調整"))),
     FilterRow("admission_info_sharing", "flag", "admission_support.admission_info_sharing",
               "入院時の情報共有（診療報酬項目の算定回数）", "入院時に入院先と情報を共有した実績あり", page=11, show=_times,
-              phrasings=(Phrasing(213, r"入院(する)?(時|とき|の際|時点)(に|の)?.{0,8}?(情報|様子|状態).{0,6}?(共有|提供|伝え|連携)|"
+              phrasings=(Phrasing(209, r"入院(する)?(時|とき|の際|時点)(に|の)?.{0,8}?(情報|様子|状態).{0,6}?(共有|提供|伝え|連携)|"
                                        r"入院時(の)?情報(の)?(共有|提供|連携)|入院先(に|へ|と).{0,8}?(情報|様子).{0,4}?(共有|伝え|提供)"),),
               words=((None, "入院時の情報共有"),)),
     FilterRow("discharge_guidance", "flag", "admission_support.discharge_info_sharing",
