@@ -45,7 +45,9 @@ def reading_of(text: str) -> str:
 
 def plain_alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regex that are plain words (no metacharacters)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in pattern:
         if ch == "(":
             depth += 1
