@@ -7,6 +7,7 @@ so that a bug in the product's filters shows up as a grounding error instead of 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,24 @@ def _positive(block_name: str, key: str) -> Condition:
     return check
 
 
+def _list_entry(block_name: str, key: str) -> Condition:
+    """A reported list is non-empty (value None) or has an entry containing the value (NFKC, case-folded)."""
+
+    def check(record: Record, value: Any) -> bool:
+        block = _block(record, block_name)
+        entries = [str(e) for e in (block.get(key) or [])] if block else []
+        if value is None:
+            return bool(entries)
+        wanted = unicodedata.normalize("NFKC", str(value)).casefold()
+        return any(wanted in unicodedata.normalize("NFKC", e).casefold() for e in entries)
+
+    return check
+
+
+def _confirmed_2go(record: Record, _value: Any) -> bool:
+    return bool(record.get("confirmed_2go"))
+
+
 CONDITIONS: dict[str, Condition] = {
     "kind": lambda record, value: record.get("kind") == value,
     "municipality": _municipality,
@@ -103,11 +122,22 @@ CONDITIONS: dict[str, Condition] = {
     "opinion_letters": _flag("care_collaboration", "opinion_letters"),
     "care_meetings": _flag("care_collaboration", "care_meetings"),
     "care_manager_consults": _flag("care_collaboration", "care_manager_consults"),
-    "cooperating_facility": _flag("care_collaboration", "cooperating_facilities"),
+    "cooperating_facility": _list_entry("care_collaboration", "cooperating_facilities"),
     "info_sharing_system": _flag("care_collaboration", "info_sharing_system"),
     "acp": _flag("care_collaboration", "acp"),
     "checkups": _flag("other", "checkups"),
     "vaccinations": _flag("other", "vaccinations"),
+    "trained_doctors": _positive("function1", "trained_doctors"),
+    "platform": _flag("function1", "platform"),
+    "admission_info_sharing": _positive("admission_support", "admission_info_sharing"),
+    "discharge_guidance": _positive("admission_support", "discharge_info_sharing"),
+    "nursing_visits": _positive("home_care", "nursing_visits"),
+    "nursing_instructions": _positive("home_care", "nursing_instructions"),
+    "care_manager_info": _positive("care_collaboration", "care_manager_info_count"),
+    "community_activity": _list_entry("other", "community_activities"),
+    "education": _flag("other", "education"),
+    "future_intent": _flag("other", "future_intent"),
+    "confirmed_2go": _confirmed_2go,
 }
 
 
