@@ -205,11 +205,18 @@ def _covered(found: list[dict[str, object]], spec: dict[str, object]) -> bool:
 
 
 def extract_kind(text: str) -> str | None:
-    """`hospital`, `clinic` or None (both named, or neither)."""
+    """`hospital`, `clinic` or None (both named together, or neither).
+
+    When both are named apart, the one named last is what is asked for: a Japanese noun phrase ends in its head
+    (「連携先の病院で後方支援病床を確保している診療所」 asks for a 診療所; the 病院 is its partner).
+    """
     text = _KIND_BOTH.sub("＿", text)
-    hospital, clinic = bool(_HOSPITAL.search(text)), bool(_CLINIC.search(text))
-    if hospital == clinic:
+    hospital = [m.start() for m in _HOSPITAL.finditer(text)]
+    clinic = [m.start() for m in _CLINIC.finditer(text)]
+    if not hospital and not clinic:
         return None
+    if hospital and clinic:
+        return "hospital" if hospital[-1] > clinic[-1] else "clinic"
     return "hospital" if hospital else "clinic"
 
 
