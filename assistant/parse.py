@@ -13,7 +13,7 @@ from assistant.honesty import UNANSWERABLE, Wish
 from assistant.reading import KanaRestorer, plain_alternatives
 from assistant.vocabulary import COMMON_WORDS, DISEASE_WORDS, DOMAIN_WORDS
 from corpus.municipalities import load_municipalities
-from retrieval.registry import CARE_HOME_TYPES, ROWS
+from retrieval.registry import BY_NAME, CARE_HOME_TYPES, ROWS
 
 # Every registry phrasing, in rank order: a matched span is consumed, so later, looser phrasings cannot read
 # the same words again (「24時間往診」 is home_care_24h, not also home_care).
@@ -36,6 +36,7 @@ def _known_words() -> list[str]:
         for ph in row.phrasings:
             words += plain_alternatives(ph.pattern)
     words += [w for _, pattern in CARE_HOME_TYPES for w in plain_alternatives(pattern)]
+    words += [w for _, _, pattern in UNANSWERABLE for w in plain_alternatives(pattern)]
     for table in (DISEASE_WORDS, DOMAIN_WORDS):
         for _, regex in table:
             words += plain_alternatives(regex)
@@ -46,12 +47,20 @@ def _known_words() -> list[str]:
 def restorer() -> KanaRestorer:
     """Known words and municipality names with their readings (built on first use)."""
     places = [(m.kana, m.name) for m in load_municipalities() if len(m.kana) >= 4]
-    return KanaRestorer.build(_known_words(), places)
+    return KanaRestorer.build(_known_words(), places + list(READINGS))
 
+
+# Readings Sudachi does not give for a spelling people use (「にじゅうよじかん」 is how 24時間 is said).
+READINGS: tuple[tuple[str, str], ...] = (("ニジュウヨジカン", "24時間"), ("ニジュウヨンジカン", "24時間"))
+# Spaces between Japanese words carry no meaning (kana-only messages are often written with them).
+_JA = r"[ぁ-ゖァ-ヺー一-龥々〆ヵヶ＿（）「」、。・？！]"
+_JA_SPACE = re.compile(rf"(?<={_JA}) (?={_JA})")
 
 _KIND_BOTH = re.compile(r"病院(や|と|か|・|、|または|及び|および)(診療所|クリニック|医院)|(診療所|クリニック|医院)(や|と|か|・|、|または)病院|医療機関")
-_HOSPITAL = re.compile(r"(?<!動物)病院(?!以外)|診療所以外|クリニック以外")
-_CLINIC = re.compile(r"(診療所|クリニック|医院|町医者|開業医)(?!以外)|病院以外")
+# A kind named as a partner (「病院と一緒に指導」「病院の先生たちと」) is not the kind asked for.
+_PARTNER_AFTER = r"(?!以外|と(一緒|共同|連携|情報|の(連携|情報|やりとり))|との|から(の)?(紹介|退院)|の(先生|医師|スタッフ|看護師)(たち|達|方)?と)"
+_HOSPITAL = re.compile(r"(?<!動物)病院" + _PARTNER_AFTER + r"|診療所以外|クリニック以外")
+_CLINIC = re.compile(r"(診療所|クリニック|医院|町医者|開業医)" + _PARTNER_AFTER + r"|病院以外")
 
 _NEAR = re.compile(r"近く|近所|この辺|このあたり|この辺り|最寄り|周辺|付近|近場|近い(ところ|所|医療機関|病院|診療所)")
 _CLOSER = re.compile(r"もっと近|より近|もう少し近|もうちょっと近|近いところ(だけ|に)|近い順")
@@ -99,7 +108,8 @@ class ParsedQuery:
 def normalize(text: str) -> str:
     """NFKC, collapse spaces, and kana spellings of known words restored (「おうしん」 → 「往診」)."""
     text = unicodedata.normalize("NFKC", text)
-    return restorer().restore(re.sub(r"\s+", " ", text).strip())
+    restored = restorer().restore(re.sub(r"\s+", " ", text).strip())
+    return _JA_SPACE.sub("", restored)
 
 
 def _shadowed(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
@@ -117,7 +127,7 @@ def _resolve(text: str) -> list[tuple[str, str | None, int, int]]:
     for i, (name, value, pattern) in enumerate(_COMPILED):
         others = [sp for j, group in enumerate(spans) if j != i for sp in group]
         for match in pattern.finditer(masked):
-            if match.end() == match.start() or _shadowed(match.span(), others):
+            if match.end() == match.start() or (not name.startswith(WISH) and _shadowed(match.span(), others)):
                 continue
             out.append((name, value, *match.span()))
             masked = masked[: match.start()] + "＿" * (match.end() - match.start()) + masked[match.end():]
@@ -168,7 +178,49 @@ def extract_conditions(text: str) -> tuple[Condition, ...]:
                 _add(found, Condition(name, word, *match.span()))
                 taken.append(match.span())
             rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
-    return tuple(_with_care_home(found, text))
+    return tuple(_with_care_home(_collapsed(_qualified(found, text)), text))
+
+
+_CLAUSE = re.compile(r"[^。？?！!\n]+")  # a sentence
+QUALIFIER_REACH = 30  # characters between a phrasing and its qualifier
+
+
+def _qualified(found: list[Condition], text: str) -> list[Condition]:
+    """A qualifier of the row in the same clause, outside every other condition's span, narrows the value
+    (「自院だけで24時間往診」 → home_care 24h_self; 「連携先の病院で後方支援病床」 → backup_beds partnered)."""
+    out = []
+    for cond in found:
+        row = BY_NAME.get(cond.name)
+        if row is None or cond.value is not None or not row.qualifiers:
+            out.append(cond)
+            continue
+        clause = next((m for m in _CLAUSE.finditer(text) if m.start() <= cond.start < m.end()), None)
+        lo, hi = (clause.start(), clause.end()) if clause else (0, len(text))
+        lo, hi = max(lo, cond.start - QUALIFIER_REACH), min(hi, cond.end + QUALIFIER_REACH)
+        others = [(c.start, c.end) for c in found if c is not cond]
+        chosen = cond
+        for q in row.qualifiers:
+            hit = next((m for m in re.finditer(q.pattern, text[lo:hi])
+                        if not any(s < lo + m.end() and lo + m.start() < e for s, e in others)), None)
+            if hit is not None:
+                chosen = Condition(q.name, q.value, min(cond.start, lo + hit.start()), max(cond.end, lo + hit.end()))
+                break
+        out.append(chosen)
+    return out
+
+
+def _collapsed(found: list[Condition]) -> list[Condition]:
+    """Two values of one row (「学校医や産業医」, 「当番医か直接電話」) ask for either: the row with no value."""
+    out: list[Condition] = []
+    for cond in found:
+        same = next((c for c in out if c.name == cond.name), None)
+        if same is None:
+            out.append(cond)
+        elif same.value != cond.value and BY_NAME.get(cond.name) is not None and BY_NAME[cond.name].values:
+            out[out.index(same)] = Condition(cond.name, None, min(same.start, cond.start), max(same.end, cond.end))
+        elif same.value != cond.value:
+            out.append(cond)  # free values (diseases, names) are each asked for
+    return out
 
 
 def _with_care_home(found: list[Condition], text: str) -> list[Condition]:

@@ -34,6 +34,19 @@ class Looser:
 
 
 @dataclass(frozen=True)
+class Qualifier:
+    """A word near a matched phrasing, in the same clause, that narrows it to one value (「自院だけで」, 「連携先の」).
+
+    The condition read from the phrasing becomes ``name``/``value`` (possibly another row: 「自院だけで24時間往診」 is
+    home_care 24h_self, not home_care_24h). Qualifiers are tried in order; the first that occurs wins.
+    """
+
+    pattern: str
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
 class FilterRow:
     """One searchable report item (ガイドライン 第2章第3節 報告事項)."""
 
@@ -53,6 +66,7 @@ class FilterRow:
     words: tuple[tuple[str | None, str], ...] = ()  # (value, everyday word) also matched on readings
     detail: bool = True  # listed in the detail view of one facility
     strength: bool = False  # orders results when no place is given (more satisfied = earlier)
+    qualifiers: tuple[Qualifier, ...] = ()  # words in the same clause that narrow a matched phrasing to a value
 
     def sentence(self, value: Any) -> str:
         """The 条件 sentence for one value."""
@@ -79,8 +93,10 @@ def _names(value: Any) -> str:
 
 
 # Words that mean "visit me at home" and "at any hour"; together they ask for 24時間の在宅医療.
-VISIT = (r"(往診|訪問診療|在宅医療|在宅診療|在宅で(の)?(診|医療|療養)|訪問して|(家|自宅|うち|家まで|自宅まで)(に|へ|で)?(来|診)|"
-         r"来て(くれ|もらえ|ほし)|診に来|在宅)")
+# A bare 「在宅」 that only qualifies another item (在宅看取り, 在宅患者, 在宅で療養している父) does not ask for home care.
+VISIT = (r"(往診|訪問診療|在宅医療|在宅診療|在宅で(の)?(診|医療)|訪問して|(家|自宅|うち|家まで|自宅まで)(に|へ|で)?(来|診)|"
+         r"診に来|在宅(?!(で|の|での)?(＿|看取|みとり|患者|療養|死|当番|酸素|介護|勤務|ワーク)))")
+VISIT_AT_HOUR = VISIT[:-1] + r"|来て(くれ|もらえ|ほし))"  # 「夜中でも来てくれる」: with an hour, coming is a home visit
 ANY_HOUR = r"(24時間|二十四時間|夜中|夜間|深夜|真夜中|夜でも|夜も|いつでも|昼夜|休日夜間)"
 _OFF_HOURS_WHEN = (r"(夜間|休日|時間外|深夜|夜中|土日|土曜|日曜|祝日|夜も|夜でも|よるも|よるでも|休みの日|休診日|夕方以降|"
                    r"診療時間外|診察時間外|夜遅く|週末)")
@@ -104,7 +120,7 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("function1", "flag", "function1.has", "１号機能（日常的な診療を総合的かつ継続的に行う機能）",
               "１号機能（日常的な診療を総合的・継続的に行う機能）が有り", page=10, show=_yes("有り"), strength=True,
               phrasings=(Phrasing(300, r"[1１一]号機能|かかりつけ医(機能)?(が(ある|あり)|を持|になって|として)|"
-                                       r"日常的(な診療|に診)|継続的に診"),),
+                                       r"日常的(な診療|に診)|継続(して|的に)(診|み)|日頃から.{0,8}?(診|み)て|いつも(診|み)て(くれ|もらえ)"),),
               words=((None, "かかりつけ医機能"), (None, "継続して診て"))),
     FilterRow("domain", "member", "function1.domains", "一次診療を行うことができる領域", "「{}」の領域で一次診療に対応",
               page=10, free_value=True, detail=False),
@@ -126,7 +142,7 @@ ROWS: tuple[FilterRow, ...] = (
               "全国医療情報プラットフォーム（オンライン資格確認・電子処方箋等）に参加・活用", page=10,
               show=_yes("参加・活用"),
               phrasings=(Phrasing(236, r"マイナ(保険証|ンバーカード|カード)|マイナ|電子処方(箋|せん)|オンライン資格確認|"
-                                       r"医療情報(の)?プラットフォーム|プラットフォーム|電子カルテ(情報)?(の)?共有"),),
+                                       r"医療情報(の)?プラットフォーム|プラットフォーム|電子カルテ(の)?(情報)?(を|の)?(共有|連携)"),),
               words=((None, "マイナ保険証"), (None, "電子処方箋"), (None, "マイナンバーカード"))),
     FilterRow("off_hours", "off_hours", "off_hours.modes", "通常の診療時間外の診療（２号機能イ）",
               "通常の診療時間外の診療に対応（いずれかの方法）", page=11,
@@ -146,6 +162,11 @@ ROWS: tuple[FilterRow, ...] = (
                          Phrasing(202, r"自院の連絡先|直接(連絡|電話)(でき|が(でき|つな))", "self_anytime"),
                          Phrasing(203, _OFF_HOURS_WHEN + r"(.{0,10}?)(診|対応|やって|開いて|受診|相談|連絡|電話|かかれ|見て|行け|み)|"
                                        r"時間外(対応|診療)?|休日(対応|診療)|夜間(対応|診療)")),
+              qualifiers=(Qualifier(r"自院.{0,20}?(連携|ほか|他)|(連携|ほかの医療機関|他の医療機関|他院).{0,20}?自院",
+                                    "off_hours", "self_plus_partners"),
+                          Qualifier(r"直接.{0,6}?(電話|連絡|かけ)|自院(に|へ)(直接)?(電話|連絡)|(電話|連絡)(すれば|したら|が(つな|でき))",
+                                    "off_hours", "self_anytime"),
+                          Qualifier(r"当番|輪番|急患センター", "off_hours", "rota")),
               words=((None, "夜間診療"), (None, "休日診療"), (None, "時間外診療"), (None, "夜も診て"),
                      (None, "休みの日も診て"), ("rota", "当番医"))),
     FilterRow("backup_beds", "backup_beds", "admission_support.backup_beds", "後方支援病床の確保（２号機能ロ）",
@@ -157,6 +178,8 @@ ROWS: tuple[FilterRow, ...] = (
                          Phrasing(211, r"連携(して|先|により|で)(の)?(入院|病床|ベッド)", "partnered"),
                          Phrasing(212, r"後方支援(病床)?|バックベッド|急変.{0,12}?入院|入院(させ|でき|を?受け?入れ|先|の受け?入れ|受入|まで)|"
                                        r"緊急入院|病床(を)?確保")),
+              qualifiers=(Qualifier(r"自院(で|に|の|だけ)|自前|自分のところ|自分の(病院|ところ)", "backup_beds", "self"),
+                          Qualifier(r"連携(先|して|している|により|で)|提携(先|して)", "backup_beds", "partnered")),
               words=((None, "後方支援病床"), (None, "入院させてくれる"), (None, "入院先"))),
     FilterRow("discharge_rules", "flag", "admission_support.discharge_rules",
               "地域の退院ルール・地域連携クリティカルパスへの参加", "地域の退院ルール・地域連携クリティカルパスに参加",
@@ -187,30 +210,35 @@ ROWS: tuple[FilterRow, ...] = (
                          # 「往診してくれる」 in everyday speech means home visits at all (２号ハ, any mode); only
                          # the report's count is 往診の実績 (urgent_visits).
                          Phrasing(160, VISIT)),
+              qualifiers=(Qualifier(r"(日中|昼間|平日の昼|昼)(だけ|のみ|の時間だけ)", "home_care", "daytime"),),
               words=((None, "往診"), (None, "訪問診療"), (None, "在宅医療"), (None, "家に来てくれる"),
                      (None, "家まで来て"), (None, "自宅に来て"))),
     FilterRow("home_care_24h", "home_care", "home_care.mode", "在宅医療の提供体制（２号機能ハ）",
               "24時間の在宅医療（自院または連携）", page=11, chip="24時間", strength=True,
               looser=(Looser(None, "home_care", None, "日中のみの在宅医療も含める"),),
-              phrasings=(Phrasing(102, rf"{ANY_HOUR}.{{0,12}}?{VISIT}|{VISIT}.{{0,12}}?{ANY_HOUR}|在宅療養支援"),
+              phrasings=(Phrasing(102, rf"{ANY_HOUR}.{{0,12}}?{VISIT_AT_HOUR}|{VISIT}.{{0,12}}?{ANY_HOUR}|在宅療養支援"),
                          # 「24時間対応」 with no other anchor: the report's only round-the-clock item is 2号ハ.
                          Phrasing(900, r"24時間|二十四時間")),
+              qualifiers=(Qualifier(r"自院(だけ|のみ|単独)?で|単独で|自前で|自分のところ(だけ)?で|(だけ|のみ)で(24|二十四)",
+                                    "home_care", "24h_self"),
+                          Qualifier(r"(ほか|他)の(医療機関|診療所|病院)と.{0,4}?連携|連携(して|により|で)(の)?(24|二十四)",
+                                    "home_care", "24h_with_partners")),
               words=((None, "二十四時間往診"), (None, "夜中でも往診"))),
     FilterRow("home_visits", "flag", "home_care.home_visits", "訪問診療の算定回数", "訪問診療の実績あり", page=11,
-              show=_times, strength=True, phrasings=(Phrasing(141, r"訪問診療(の)?(実績|件数|回数)"),)),
+              show=_times, strength=True, phrasings=(Phrasing(141, r"訪問診療.{0,10}?(実績|件数|回数|算定)|(実績|算定).{0,8}?訪問診療"),)),
     FilterRow("urgent_visits", "flag", "home_care.urgent_visits", "往診の算定回数", "往診の実績あり", page=11,
               show=_times, strength=True,
               looser=(Looser(None, "home_care", None, "往診の実績を問わず在宅医療を提供している医療機関にする"),),
-              phrasings=(Phrasing(140, r"往診(の)?(実績|件数|回数)"),)),
+              phrasings=(Phrasing(140, r"往診.{0,10}?(実績|件数|回数|算定)|(実績|算定).{0,8}?往診"),)),
     FilterRow("nursing_visits", "flag", "home_care.nursing_visits", "訪問看護の算定回数", "訪問看護の実績あり", page=11,
               show=_times,
               looser=(Looser(None, "nursing_instructions", None, "訪問看護指示書を出している医療機関にする"),),
-              phrasings=(Phrasing(138, r"訪問看護(?!(の)?指示)|看護師(さん)?(が|に)?.{0,6}?(家|自宅|うち)(に|へ|まで)?.{0,4}?(来|訪問)|"
+              phrasings=(Phrasing(138, r"訪問看護(?!.{0,12}?指示)|看護師(さん)?(が|に)?.{0,6}?(家|自宅|うち)(に|へ|まで)?.{0,4}?(来|訪問)|"
                                        r"(家|自宅|うち)(に|へ|まで).{0,4}?看護師"),),
               words=((None, "訪問看護"),)),
     FilterRow("nursing_instructions", "flag", "home_care.nursing_instructions", "訪問看護指示料の算定回数",
               "訪問看護指示書を出した実績あり", page=11, show=_times,
-              phrasings=(Phrasing(137, r"訪問看護(の)?指示(書|料)?|看護(の)?指示書|指示書"),),
+              phrasings=(Phrasing(137, r"訪問看護(ステーション)?(に|へ|の)?.{0,6}?指示(書|料)?|看護(の)?指示書|指示書"),),
               words=((None, "訪問看護指示書"),)),
     FilterRow("home_deaths", "flag", "home_care.home_deaths", "在宅看取りの算定回数", "在宅看取りの実績あり", page=11,
               show=_times, chip="看取り", strength=True,
@@ -220,7 +248,9 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("care_collab", "flag", "care_collaboration.has", "介護サービス等と連携した医療提供（２号機能ニ）",
               "介護サービス等と連携した医療提供を行っている", page=11, show=_yes("有り"), chip="介護連携", strength=True,
               phrasings=(Phrasing(232, r"介護(サービス|事業所|事業者|施設|保険|職)?(等)?(と|との)(連携|協力)|介護連携|"
-                                       r"医療と介護(の|が)?連携|介護と(の)?連携|介護(サービス|事業所|事業者)(さん)?と(つなが|やりとり|協力)"),),
+                                       r"医療と介護(の|が)?連携|介護と(の)?連携|介護(サービス|事業所|事業者)(さん)?と(つなが|やりとり|協力)|"
+                                       r"(デイサービス|デイケア|ヘルパー|訪問介護|ショートステイ|介護(の)?(人|スタッフ|職員|現場))(さん)?"
+                                       r"(と|とも|との|や).{0,12}?(連携|協力|やりとり|やり取り|つなが)"),),
               words=((None, "介護連携"), (None, "介護サービスと連携"))),
     FilterRow("opinion_letters", "flag", "care_collaboration.opinion_letters", "主治医意見書の作成",
               "主治医意見書を作成している", page=11, show=_yes("作成"),
@@ -233,7 +263,9 @@ ROWS: tuple[FilterRow, ...] = (
               "介護支援専門員等への情報共有・指導（診療報酬項目の算定回数）", "ケアマネジャー等へ情報を共有・提供した実績あり",
               page=11, show=_times,
               phrasings=(Phrasing(219, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員)(さん)?(に|へ|と)(の)?.{0,8}?"
-                                       r"(情報|様子|診療内容|病状)(を|の)?.{0,4}?(共有|提供|伝え|教え)"),),
+                                       r"(情報|様子|診療内容|病状)(を|の)?.{0,4}?(共有|提供|伝え|教え)|"
+                                       r"(情報|様子|診療内容|病状)(を|の)?.{0,6}?(ケアマネ(ジャー|ージャー)?|介護支援専門員)(さん)?(に|へ|と)"
+                                       r".{0,6}?(共有|提供|伝え|教え)"),),
               words=()),
     FilterRow("care_manager_consults", "flag", "care_collaboration.care_manager_consults",
               "介護支援専門員・相談支援専門員との相談機会の設定", "介護支援専門員（ケアマネジャー）等と相談する機会を設けている",

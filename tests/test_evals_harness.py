@@ -73,7 +73,8 @@ class OracleAssistant:
         facts = " ".join(f[0] for f in gold.get("facts", []))
         intents = gold.get("intents") or (["facility_search"] if "conditions" in gold else ["guideline"])
         numbers = gold.get("numbers", [])
-        return FakeAnswer({"intent": "guideline" if self.wrong else intents[0], "answer": facts,
+        wrong = next(i for i in ("guideline", "clarify", "out_of_scope", "emergency") if i not in intents)
+        return FakeAnswer({"intent": wrong if self.wrong else intents[0], "answer": facts,
                            "facilities": facilities, "citations": self._citations(gold),
                            "session_id": "s1", "safety": {"emergency": False, "numbers": numbers}})
 
@@ -276,7 +277,7 @@ def test_report_lists_misses_and_claims_no_verdict_without_gate(settings, tmp_pa
     paths = write_reports(result, tmp_path / "out", gated=False)
     text = paths["markdown"].read_text(encoding="utf-8")
     assert "## ゲート: 未実施" in text and "不正解のあるケース" in text
-    assert "- qa/qa-002 (dev): recall@5=0.00, citation_accuracy=0.00 — intent=guideline" in text
+    assert "- qa/qa-002 (dev): recall@5=0.00, citation_accuracy=0.00 — intent=clarify" in text
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["gate"]["passed"] is None
 
 
