@@ -63,9 +63,14 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
         return "out_of_scope"
     if has_previous_search and is_follow_up(parsed):
         return "facility_search"
-    if STRONG_GUIDELINE.search(text):
-        return "guideline"
     searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
+    if STRONG_GUIDELINE.search(text):
+        # 「研修を修了した医師がいる診療所を練馬区で探しています」: report-item words, but a place and a search.
+        located = bool(place or parsed.near or parsed.postal or parsed.latlng)
+        if located and (parsed.filters or parsed.kind) and not _RULE_QUESTION.search(text) \
+                and (_SEEKING.search(text) or _ASKING.search(text) or _SEARCH_VERB.search(text)):
+            return "facility_search"
+        return "guideline"
     if not searching and _RULE_QUESTION.search(text):
         return "guideline"  # 「診療所も報告しなければならないの？」 asks about the rules, not for a clinic
     if not searching and not parsed.filters and parsed.kind and text_match is not None and text_match(text):

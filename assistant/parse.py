@@ -239,8 +239,14 @@ def _add(found: list[Condition], cond: Condition) -> None:
 
 def extract_wishes(text: str) -> tuple[Wish, ...]:
     """Wishes in a normalised message that no report item holds (駐車場, 女性医師…)."""
-    return tuple(Wish(text[start:end], start, end, name[len(WISH):])
-                 for name, _, start, end in _resolve(text) if name.startswith(WISH))
+    found = sorted((start, end, name[len(WISH):]) for name, _, start, end in _resolve(text) if name.startswith(WISH))
+    merged: list[tuple[int, int, str]] = []
+    for start, end, attr in found:  # 「料金が安い」 is one wish, not 「料金」 and 「安い」
+        if merged and merged[-1][2] == attr and start - merged[-1][1] <= 2:
+            merged[-1] = (merged[-1][0], end, attr)
+        else:
+            merged.append((start, end, attr))
+    return tuple(Wish(text[start:end], start, end, attr) for start, end, attr in merged)
 
 
 def extract_filters(text: str) -> tuple[dict[str, object], ...]:

@@ -78,10 +78,13 @@ class KanaRestorer:
         return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), e[1]))))
 
     def restore(self, text: str) -> str:
-        """Replace kana spellings of known words by the words."""
+        """Replace kana spellings of known words by the words (and fix one-letter slips in katakana words)."""
+        text = self.fix_katakana(text)
         kanji = sum(1 for c in text if "一" <= c <= "龥")
-        if not _HIRAGANA.search(text) or kanji > len(text) * KANJI_SHARE:
-            return text  # a message written with kanji already says its words; kana there is grammar
+        if not _HIRAGANA.search(text):
+            return text
+        if kanji > len(text) * KANJI_SHARE:
+            return self._restore_runs(text)  # with kanji, only long kana runs (「予防せっしゅ」) are words
         folded = katakana(text)
         kana = [bool(_HIRAGANA.match(c)) for c in text]  # words written in katakana are left as they are
         taken = [False] * len(text)
@@ -97,3 +100,65 @@ class KanaRestorer:
         for start, end, word in sorted(found, reverse=True):
             text = text[:start] + word + text[end:]
         return text
+
+    def _restore_runs(self, text: str) -> str:
+        """In a message with kanji, restore only words of at least MIXED_READING kana inside a hiragana run.
+
+        Grammar in such a message is short (「いいんですか」 is not 「医院ですか」); a long known reading is a word.
+        """
+        out = []
+        last = 0
+        for run in _HIRAGANA_RUN.finditer(text):
+            out.append(text[last:run.start()])
+            out.append(self._restore_run(run.group(0)))
+            last = run.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    def _restore_run(self, run: str) -> str:
+        folded = katakana(run)
+        for reading, word in self.entries:
+            if len(reading) < MIXED_READING or not _KANA.sub("", word):
+                continue
+            start = folded.find(reading)
+            if start >= 0:
+                return (self._restore_run(run[:start]) + word + self._restore_run(run[start + len(reading):]))
+        return run
+
+    def fix_katakana(self, text: str) -> str:
+        """A katakana run one edit away from a known katakana word of five letters or more (クリニク → クリニック)."""
+        def fix(match: re.Match[str]) -> str:
+            run = match.group(0)
+            if run in self._katakana_words or len(run) < 4:
+                return run
+            near = [w for w in self._katakana_words if len(w) >= 5 and abs(len(w) - len(run)) <= 1 and _one_edit(run, w)]
+            return near[0] if len(near) == 1 else run
+        return _KATAKANA_RUN.sub(fix, text)
+
+    @property
+    def _katakana_words(self) -> frozenset[str]:
+        return _katakana_words(self.entries)
+
+
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")
+_KATAKANA_RUN = re.compile(r"[ァ-ヺー]{4,}")
+MIXED_READING = 4
+
+
+@lru_cache(maxsize=4)
+def _katakana_words(entries: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(w for _, w in entries if re.fullmatch(r"[ァ-ヺー]+", w))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one insertion, deletion or substitution."""
+    if a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]

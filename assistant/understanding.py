@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from assistant import intent as rules
 from assistant import safety
 from assistant.honesty import Wish
-from assistant.parse import ParsedQuery, parse
+from assistant.parse import ParsedQuery, normalize, parse
 from assistant.safety import SafetyCheck
 from assistant.semantic import THRESHOLDS, SemanticLayer
 from assistant.where import WhereResult, resolve_in_text
@@ -100,7 +100,9 @@ _PERSONAL = re.compile(
     r"(患者|利用者|受診者|通院(している|してる)?(人|方)|かかって(いる|る)(人|方)|入院(している|してる)(人|方))(さん)?(の|たち|達)?.{0,8}?"
     r"(名前|氏名|住所|電話(番号)?|連絡先|個人情報|一覧|リスト|病名|カルテ)|"
     r"(医師|先生|院長|看護師)(さん)?(の)?(自宅|個人(の)?(電話|携帯|住所|連絡先)|携帯(番号)?|家の住所)|"
-    r"誰が.{0,10}?(通って|かかって|受診|入院)|(隣|近所)の.{0,6}?(人|方)(が|の).{0,10}?(病気|通院|受診)"
+    r"誰が.{0,10}?(通って|かかって|受診|入院)|(隣|近所)の.{0,6}?(人|方)(が|の).{0,10}?(病気|通院|受診)|"
+    r"(隣|近所|知り合い|友人|友達|同僚|上司|他人|あの人)(の)?.{0,12}?(が|は).{0,12}?(どこ|何|なん|どの).{0,12}?"
+    r"(通って|かかって|受診|入院|病気|病院に行)"
 )
 _ENGLISH = re.compile(r"^[\x00-\x7f]{12,}$")
 _EMERGENCY_WORDS = re.compile(r"救急|急変|119")
@@ -109,11 +111,11 @@ _EMERGENCY_WORDS = re.compile(r"救急|急変|119")
 def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None,
                text_match: Callable[[str], bool] | None = None) -> Understanding:
     """Read one message once: safety first, then refusals, operation, intent, place and unapplied wishes."""
-    check = safety.check(message)
+    check = _safety(message)
     injected = check.injection
     if injected:
         message = safety.strip_injection(message) or message
-        check = safety.check(message)
+        check = _safety(message)
     parsed = parse(message)
     text = parsed.text
     place = resolve_in_text(parsed)
@@ -138,6 +140,20 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     wishes = reading.unapplied(intent)
     return reading.done(intent, reason, operation=operation, injected=injected, doubt=doubt == "doubt",
                         unplaced=unplaced, wishes=wishes, english=english)
+
+
+def _safety(message: str) -> SafetyCheck:
+    """The safety rules on the message as written and as normalised (kana words restored, spaces dropped): a
+    finding in either counts (recall first)."""
+    raw = safety.check(message)
+    restored = normalize(message)
+    if restored == message:
+        return raw
+    other = safety.check(restored)
+    merged = {f.name: getattr(raw, f.name) or getattr(other, f.name) for f in fields(SafetyCheck)}
+    if merged["emergency"]:
+        merged["symptom_topic"] = False
+    return SafetyCheck(**merged)
 
 
 @dataclass
