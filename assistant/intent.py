@@ -49,7 +49,15 @@ _DOMAIN = re.compile(
 def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
           previous_intent: str | None = None, *, place: bool = False,
           text_match: Callable[[str], bool] | None = None) -> str:
-    """One of facility_search | guideline | emergency | out_of_scope (clarify is decided later).
+    """One of facility_search | guideline | emergency | out_of_scope (see :func:`route_decision`)."""
+    return route_decision(parsed, safety, has_previous_search, previous_intent, place=place, text_match=text_match)[0]
+
+
+def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
+                   previous_intent: str | None = None, *, place: bool = False,
+                   text_match: Callable[[str], bool] | None = None) -> tuple[str, bool]:
+    """(intent, firm): one of facility_search | guideline | emergency | out_of_scope (clarify is decided later),
+    and whether a precise rule decided it (firm) or only a weak sign did (the semantic layer may then overrule).
 
     ``previous_intent`` is the intent of the previous turn: a follow-up of a guideline answer
     (「その日に休院していたら？」) stays a guideline question. ``place`` says the message names a place;
@@ -58,37 +66,38 @@ def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
     """
     text = parsed.text
     if safety.emergency:
-        return "emergency"
+        return "emergency", True
     if safety.medical_advice:
-        return "out_of_scope"
+        return "out_of_scope", True
     if has_previous_search and is_follow_up(parsed):
-        return "facility_search"
+        return "facility_search", True
     searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
     if STRONG_GUIDELINE.search(text):
         # 「研修を修了した医師がいる診療所を練馬区で探しています」: report-item words, but a place and a search.
         located = bool(place or parsed.near or parsed.postal or parsed.latlng)
         if located and (parsed.filters or parsed.kind) and not _RULE_QUESTION.search(text) \
                 and (_SEEKING.search(text) or _ASKING.search(text) or _SEARCH_VERB.search(text)):
-            return "facility_search"
-        return "guideline"
+            return "facility_search", True
+        return "guideline", not (parsed.filters or parsed.kind)  # a kind or item named too: the layer may weigh in
     if not searching and _RULE_QUESTION.search(text):
-        return "guideline"  # 「診療所も報告しなければならないの？」 asks about the rules, not for a clinic
+        return "guideline", True  # 「診療所も報告しなければならないの？」 asks about the rules, not for a clinic
     if not searching and not parsed.filters and parsed.kind and text_match is not None and text_match(text):
-        return "guideline"  # only an institution named, no search signal, and the guideline answers it
+        return "guideline", False  # only an institution named, no search signal, and the guideline answers it
     wants_place = bool(parsed.filters or parsed.kind or parsed.near or parsed.postal or parsed.latlng)
+    located = bool(place or parsed.near or parsed.postal or parsed.latlng)
     if (wants_place and (_SEEKING.search(text) or _ASKING.search(text))) or _DOCTOR_SEEKING.search(text):
-        return "facility_search"
+        return "facility_search", located
     if _WEAK_GUIDELINE.search(text):
-        return "guideline"
+        return "guideline", False
     if wants_place:
-        return "facility_search"
+        return "facility_search", located
     if _SEEKING.search(text) and _DOMAIN.search(text):
-        return "facility_search"
+        return "facility_search", False
     if _DOMAIN.search(text) or (previous_intent == "guideline" and _ANAPHORA.search(text)):
-        return "guideline"
+        return "guideline", False
     if text_match is not None and text_match(text):
-        return "guideline"  # no word of the domain, but the guideline / Q&A clearly speaks about it
-    return "out_of_scope"
+        return "guideline", False  # no word of the domain, but the guideline / Q&A clearly speaks about it
+    return "out_of_scope", False
 
 
 def asks_for_place(parsed: ParsedQuery) -> bool:

@@ -311,3 +311,39 @@ def parse(message: str) -> ParsedQuery:
         ordinal=_ordinal(body),
         wants_partners=bool(_PARTNERS.search(body)),
     )
+
+
+# Words of a facility question that ask for nothing by themselves (kind, search verbs, politeness, place
+# markers): what remains after them and after every understood span is what the rules left over.
+_FILLER = re.compile(
+    r"(病院|診療所|クリニック|医院|医療機関|お医者さん|医者|先生|かかりつけ医|ところ|所|とこ|施設)(さん)?|"
+    r"(を|が|は|に|で|と|も|の|へ|や|か|って|から|まで)?(探して(います|いる|る|ます)?|さがして|教えて(ください|下さい|ほしい|もらえますか)?|"
+    r"知りたい(です)?|紹介して(ください)?|見つけたい|お願い(します)?|ありますか|あります|ある|ない|いますか|でしょうか|ですか|です|ください|"
+    r"どこ(か|ですか)?|一覧|リスト)|"
+    r"(近く|近所|この辺|このあたり|周辺|付近|最寄り)|[0-9０-９]+件|できれば|なるべく|ちゃんと|しっかり|すぐ"
+)
+_FRAGMENT_SPLIT = re.compile(r"[。、,，？?！!\n「」（）()・＿]+|(?<=[てで])(?=[、,])|けど|ので|から、|して、|ていて|でいて|、")
+MIN_FRAGMENT = 4
+
+
+def leftover_fragments(parsed: ParsedQuery, place_words: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+    """Parts of the message no rule read (start, end, text): every condition, wish and place masked, filler
+    dropped, the rest split at punctuation and clause ends. The semantic layer looks for conditions there."""
+    text = parsed.text
+    mask = list(text)
+    spans = [(c.start, c.end) for c in parsed.conditions] + [(w.start, w.end) for w in parsed.wishes]
+    for word in place_words:
+        for m in re.finditer(re.escape(word), text):
+            spans.append(m.span())
+    for start, end in spans:
+        mask[start:end] = "＿" * (end - start)
+    masked = "".join(mask)
+    masked = _FILLER.sub(lambda m: "＿" * len(m.group(0)), masked)
+    out: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[^＿。、,，？?！!\n「」（）()・]+", masked):
+        frag = m.group(0).strip(" をがはにでともの")
+        if len(frag) < MIN_FRAGMENT or not re.search(r"[一-龥ァ-ヺ]|[ぁ-ゖ]{5,}", frag):
+            continue
+        start = m.start() + m.group(0).find(frag)
+        out.append((start, start + len(frag), frag))
+    return out

@@ -59,7 +59,25 @@ def plain_alternatives(pattern: str) -> list[str]:
         else:
             current.append(ch)
     parts.append("".join(current))
-    return [p for p in parts if _PLAIN.match(p)]
+    words = [p for p in parts if _PLAIN.match(p)]
+    for group in _groups(pattern):  # alternatives inside groups too: (夜間|休日|時間外) holds three words
+        words += [p for p in plain_alternatives(group) if p not in words and re.search(r"[一-龥々ァ-ヺ]", p)]
+    return words
+
+
+def _groups(pattern: str) -> list[str]:
+    """The contents of the outermost parenthesised groups of a regex (lookarounds skipped)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0 and not pattern[start:].startswith("?"):
+                out.append(pattern[start:i])
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,11 +89,13 @@ class KanaRestorer:
     @classmethod
     def build(cls, words: Iterable[str], readings: Iterable[tuple[str, str]] = ()) -> KanaRestorer:
         """From words (read with Sudachi) and ready (reading, word) pairs (e.g. the municipality table)."""
-        pairs = {(reading_of(w), w) for w in set(words) if _KANA.sub("", w)}  # words with some kanji
-        pairs |= {(katakana(w), w) for w in set(words) if not _KANA.sub("", w)}  # katakana words: ひらがな spelling
+        ordered = list(dict.fromkeys(words))  # earlier words win a shared reading (意向 before 以降)
+        rank = {w: i for i, w in enumerate(ordered)}
+        pairs = {(reading_of(w), w) for w in ordered if _KANA.sub("", w)}  # words with some kanji
+        pairs |= {(katakana(w), w) for w in ordered if not _KANA.sub("", w)}  # katakana words: ひらがな spelling
         pairs |= set(readings)
         usable = [(r, w) for r, w in pairs if len(r) >= MIN_READING]
-        return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), e[1]))))
+        return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), rank.get(e[1], -1), e[1]))))
 
     def restore(self, text: str) -> str:
         """Replace kana spellings of known words by the words (and fix one-letter slips in katakana words)."""

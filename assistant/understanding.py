@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 
+from assistant import english as english_words
 from assistant import intent as rules
 from assistant import safety
 from assistant.honesty import Wish
-from assistant.parse import ParsedQuery, normalize, parse
+from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
 from assistant.safety import SafetyCheck
-from assistant.semantic import THRESHOLDS, SemanticLayer
+from assistant.semantic import MARGINS, THRESHOLDS, Neighbour, SemanticLayer
 from assistant.where import WhereResult, resolve_in_text
+from retrieval.registry import BY_NAME
 
 
 class Intent(StrEnum):
@@ -121,7 +123,7 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     place = resolve_in_text(parsed)
     english = bool(_ENGLISH.match(text))
     labels: list[str] = []
-    reading = _Reading(parsed, check, prior, place, semantic, labels, text_match)
+    reading = _Reading(parsed, check, prior, place, semantic, labels, text_match, english, message)
 
     if check.emergency:
         return reading.done(Intent.EMERGENCY, "rule:emergency", injected=injected, english=english)
@@ -132,11 +134,16 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     if refusal is not Refusal.NONE:
         return reading.done(Intent.OUT_OF_SCOPE, f"refusal:{refusal.value}", refusal=refusal,
                             injected=injected, doubt=doubt == "doubt", english=english)
+    if english and english_words.places_in(message):
+        # 「Find a clinic in Kochi City that offers home visits」: the place and report-item words, in Japanese
+        reading.parsed = parse(english_words.to_japanese(message))
+        reading.place = resolve_in_text(reading.parsed)
     operation = reading.operation()
     intent, reason = reading.intent(operation)
     unplaced = reading.unplaced(intent)
     if unplaced and (intent is Intent.FACILITY_SEARCH or (prior.has_search and len(text) <= 30)):
         intent, reason = Intent.CLARIFY, "rule:unknown_place"
+    reading.leftovers(intent)
     wishes = reading.unapplied(intent)
     return reading.done(intent, reason, operation=operation, injected=injected, doubt=doubt == "doubt",
                         unplaced=unplaced, wishes=wishes, english=english)
@@ -167,6 +174,8 @@ class _Reading:
     semantic: SemanticLayer | None
     labels: list[str]
     text_match: Callable[[str], bool] | None
+    english: bool = False
+    raw: str = ""  # the message as written (an English question is embedded as it is)
 
     @property
     def text(self) -> str:
@@ -235,11 +244,14 @@ class _Reading:
             return Intent.FACILITY_SEARCH, f"rule:{operation.value}"
         p = self.parsed
         named = bool(self.place.where or self.place.question)
-        routed = rules.route(p, self.check, self.prior.has_search, self.prior.previous_intent, place=named,
-                             text_match=self.text_match)
-        if routed == "out_of_scope" and self.semantic is not None:
-            best = self.semantic.best(self.text, ("intent",))
-            if best is not None and best.score >= THRESHOLDS["intent"] and best.value != "out_of_scope":
+        routed, firm = rules.route_decision(p, self.check, self.prior.has_search, self.prior.previous_intent,
+                                            place=named, text_match=self.text_match)
+        if self.semantic is not None and (not firm or self.english):
+            ranked = self.semantic.ranked(self.raw if self.english else self.text, ("intent",))
+            best = ranked[0] if ranked else None
+            key = "intent_english" if self.english else "intent"
+            if best is not None and best.value != routed and best.score >= THRESHOLDS[key] \
+                    and best.score - ranked[1].score >= MARGINS[key]:
                 self.labels.append(best.label)
                 return Intent(best.value), f"semantic:{best.label}"
         return Intent(routed), f"rule:{routed}"
@@ -263,4 +275,46 @@ class _Reading:
         if intent is not Intent.FACILITY_SEARCH:
             return ()
         return self.parsed.wishes
+
+    def leftovers(self, intent: Intent) -> None:
+        """The semantic layer reads the parts of a facility question no rule read: a condition (when an exemplar
+        of one filter is clearly nearest) or a wish no report item holds. ``parsed`` gains them, marked semantic."""
+        if intent is not Intent.FACILITY_SEARCH or self.semantic is None:
+            return
+        where = self.place.where
+        words = tuple(p.municipality for p in where.places) + tuple(p.prefecture for p in where.places) \
+            if where is not None else ()
+        conditions, wishes = list(self.parsed.conditions), list(self.parsed.wishes)
+        for start, end, fragment in leftover_fragments(self.parsed, words):
+            verdict = read_fragment(self.semantic, fragment)
+            if verdict is None:
+                continue
+            self.labels.append(verdict.label)
+            if verdict.kind == "unanswerable":
+                wishes.append(Wish(fragment, start, end, verdict.value, source="semantic"))
+                continue
+            name, _, value = verdict.value.partition("=")
+            if name in {c.name for c in conditions} or name not in BY_NAME:
+                continue
+            if {name, *(c.name for c in conditions)} >= {"home_care", "home_care_24h"}:
+                continue
+            conditions.append(Condition(name, value or None, start, end, source="semantic"))
+        if len(conditions) != len(self.parsed.conditions) or len(wishes) != len(self.parsed.wishes):
+            self.parsed = replace(self.parsed, conditions=tuple(conditions), wishes=tuple(wishes),
+                                  filters=tuple(c.spec for c in conditions))
+
+
+def read_fragment(semantic: SemanticLayer, fragment: str) -> Neighbour | None:
+    """The filter or unanswerable label a leftover fragment asks for, or None (context, or not clear enough)."""
+    ranked = semantic.ranked(fragment, ("filter", "unanswerable", "context"))
+    if not ranked:
+        return None
+    best = ranked[0]
+    runner = next((n.score for n in ranked[1:] if n.kind != best.kind or n.kind == "filter"), 0.0)
+    if best.kind == "filter" and best.score >= THRESHOLDS["filter"] and best.score - runner >= MARGINS["filter"]:
+        return best
+    if best.kind == "unanswerable" and best.score >= THRESHOLDS["unanswerable"] \
+            and best.score - runner >= MARGINS["unanswerable"]:
+        return best
+    return None
 
