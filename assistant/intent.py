@@ -17,6 +17,11 @@ STRONG_GUIDELINE = re.compile(
     r"患者説明|説明(の)?(義務|様式|項目|内容)|努力義務|報告項目|項目|罰則|過料|基準日|休院|対象外|除外|"
     r"スケジュール|期限|コーディネーター|(な|た|る|の)例(?!え)"
 )
+# Words that make a message about the documents themselves (case studies, the guideline, the Q&A, the system).
+_ABOUT_SYSTEM = re.compile(
+    r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|(な|た|る|の|県の|市の)例(?!え)|医師会|様式|とは|"
+    r"って(何|なに|どういう)|について(教えて|知りたい)|罰則|過料|基準日|報告(の)?(対象|期限|時期|方法|頻度|内容)"
+)
 # The question form of a rule (「…しなければならないの？」「…でも問題ない？」「どう扱う？」): about the system, unless
 # the message also names a place or asks to find somewhere (see _SEARCH_VERB).
 _RULE_QUESTION = re.compile(
@@ -73,9 +78,11 @@ def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search
         return "facility_search", True
     searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
     if STRONG_GUIDELINE.search(text):
+        if _ABOUT_SYSTEM.search(text) or _RULE_QUESTION.search(text):
+            return "guideline", True  # a case study, the guideline or a rule: never a search
         # 「研修を修了した医師がいる診療所を練馬区で探しています」: report-item words, but a place and a search.
         located = bool(place or parsed.near or parsed.postal or parsed.latlng)
-        if located and (parsed.filters or parsed.kind) and not _RULE_QUESTION.search(text) \
+        if located and (parsed.filters or parsed.kind) \
                 and (_SEEKING.search(text) or _ASKING.search(text) or _SEARCH_VERB.search(text)):
             return "facility_search", True
         return "guideline", not (parsed.filters or parsed.kind)  # a kind or item named too: the layer may weigh in

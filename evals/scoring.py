@@ -246,7 +246,10 @@ def turn_scores(answer: dict[str, Any], gold: dict[str, Any], ctx: Context,
         scores = facility_scores(answer, gold, ctx)[0]
         if gold.get("page"):
             listed = [f["id"] for f in answer.get("facilities", [])]
-            scores["page_correct"] = 1.0 if listed and not set(listed) & set(previous) else 0.0
+            # Right when the page is new facilities only, or empty because the gold has none left to show.
+            left = set(gold_set(ctx.records, gold).satisfying) - set(previous)
+            fresh = bool(listed) and not set(listed) & set(previous)
+            scores["page_correct"] = 1.0 if fresh or (not listed and not left) else 0.0
         return scores
     if gold["type"] == "reset":
         return {"reset_correct": 1.0 if not answer.get("filters") and not answer.get("location") else 0.0}
