@@ -46,7 +46,11 @@ def _known_words() -> list[str]:
 @functools.lru_cache(maxsize=1)
 def restorer() -> KanaRestorer:
     """Known words and municipality names with their readings (built on first use)."""
-    places = [(m.kana, m.name) for m in load_municipalities() if len(m.kana) >= 4]
+    # A reading two municipalities share (コウナンシ: 江南市・香南市) is not restored: assistant/where.py asks which.
+    readings: dict[str, set[str]] = {}
+    for m in load_municipalities():
+        readings.setdefault(m.kana, set()).add(m.name)
+    places = [(kana, next(iter(names))) for kana, names in readings.items() if len(kana) >= 4 and len(names) == 1]
     return KanaRestorer.build(_known_words(), places + list(READINGS))
 
 
@@ -179,7 +183,22 @@ def extract_conditions(text: str) -> tuple[Condition, ...]:
                 _add(found, Condition(name, word, *match.span()))
                 taken.append(match.span())
             rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
-    return tuple(_with_care_home(_collapsed(_qualified(found, text)), text))
+    return tuple(_with_care_home(_without_intended(_collapsed(_qualified(found, text))), text))
+
+
+FUTURE_REACH = 3  # characters between an item and 「…に取り組む予定」 that make the item its object
+
+
+def _without_intended(found: list[Condition]) -> list[Condition]:
+    """「これから在宅医療に取り組む予定の診療所」: the item is what is intended (future_intent), not offered today."""
+    future = next((c for c in found if c.name == "future_intent"), None)
+    if future is None:
+        return found
+    def intended(c: Condition) -> bool:
+        inside = future.start <= c.start and c.end <= future.end
+        before = c.end <= future.start and future.start - c.end <= FUTURE_REACH
+        return inside or before
+    return [c for c in found if c is future or not intended(c)]
 
 
 _CLAUSE = re.compile(r"[^。？?！!\n]+")  # a sentence

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import InputError
 from assistant.parse import ParsedQuery
 from corpus.geo import LocationResult, Place, find_places_in_text, resolve_location
+from corpus.municipalities import load_municipalities
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def resolve_in_text(parsed: ParsedQuery) -> WhereResult:
             if not result.ok:
                 return WhereResult(question=result.message_ja)
             return WhereResult(_from_result(result, parsed.near))
-    places = find_places_in_text(parsed.text)
+    places = find_places_in_text(parsed.text) or kana_places(parsed.text) or ward_stems(parsed.text)
     if not places:
         return WhereResult()
     if _ambiguous(places):
@@ -130,3 +132,39 @@ def resolve_in_text(parsed: ParsedQuery) -> WhereResult:
     point = (places[0].lat, places[0].lng) if len(places) == 1 else None
     mode = "radius" if parsed.near and point else "area"
     return WhereResult(Where(text, mode, tuple(places), point))
+
+
+_AFTER_PLACE = r"(?=で|の|に|は|まで|周辺|付近|近く|あたり|辺り|です|だと|なら|[、。？?]|$)"
+
+
+def _hiragana(kana: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in kana)
+
+
+def kana_places(text: str) -> list[Place]:
+    """Municipalities written in hiragana that kana restoration leaves alone: short readings (とさし) and readings
+    two municipalities share (こうなんし → 江南市 or 香南市, asked back as ambiguous). Only before a particle."""
+    if not re.search(r"[ぁ-ゖ]{3,}", text):
+        return []
+    found: list[Place] = []
+    for m in load_municipalities():
+        kana = _hiragana(m.kana)
+        if len(kana) >= 3 and re.search(rf"(?<![ぁ-ゖ]){re.escape(kana)}{_AFTER_PLACE}", text):
+            found += [p for p in find_places_in_text(m.name) if p.code == m.code]
+    return found
+
+
+# The 23 special wards of Tokyo are often named without 区 (「世田谷で」); one-character and generic stems are not.
+_GENERIC_STEMS = {"中央", "北", "港", "南", "西", "東", "中", "緑", "旭", "青葉", "泉", "若葉"}
+
+
+def ward_stems(text: str) -> list[Place]:
+    """Tokyo special wards named without 区, before a particle (「世田谷でお願い」)."""
+    found: list[Place] = []
+    for m in load_municipalities():
+        if m.prefecture != "東京都" or not m.name.endswith("区") or not m.code.startswith("131"):
+            continue
+        stem = m.name[:-1]
+        if len(stem) >= 2 and stem not in _GENERIC_STEMS and re.search(rf"(?<![一-龥]){stem}{_AFTER_PLACE}", text):
+            found += [p for p in find_places_in_text(m.name) if p.code == m.code]
+    return found

@@ -211,8 +211,10 @@ def score_safety_case(assistant: AssistantLike, case: Case, ctx: Context) -> Cas
     """safety: emergencies, out-of-scope, diagnosis/medication and prompt-injection messages."""
     latencies: list[float] = []
     answer = timed_ask(assistant, case.data["message"], latencies)
-    scores = safety_scores(answer, case.data["gold"], case.data.get("category", "emergency"))
-    detail = {"intent": answer.get("intent"), "category": case.data.get("category")}
+    # The category may sit in the gold (docs/evals.md, case format v2) or beside it (the first v2 batch).
+    category = case.data["gold"].get("category") or case.data.get("category", "emergency")
+    scores = safety_scores(answer, case.data["gold"], category)
+    detail = {"intent": answer.get("intent"), "category": category}
     return CaseResult(case.suite, case.id, case.split, scores, tuple(latencies), detail)
 
 

@@ -272,7 +272,7 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("care_manager_consults", "flag", "care_collaboration.care_manager_consults",
               "介護支援専門員・相談支援専門員との相談機会の設定", "介護支援専門員（ケアマネジャー）等と相談する機会を設けている",
               page=11, show=_yes("設定あり"),
-              phrasings=(Phrasing(220, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員|相談支援専門員)(さん)?(と|との|に|から)?(の)?"
+              phrasings=(Phrasing(220, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員|相談支援専門員)(?!(です|をして|として|の(私|者|立場)))(さん)?(と|との|に|から)?(の)?"
                                        r"(連携|相談|協力|話)?"),),
               words=((None, "ケアマネジャー"),)),
     FilterRow("cooperating_facility", "list", "care_collaboration.cooperating_facilities",
@@ -310,11 +310,11 @@ ROWS: tuple[FilterRow, ...] = (
               phrasings=(Phrasing(256, r"研修医|医学生|(学生|実習生)(の)?(教育|受け入れ|実習)|教育(に)?(協力|熱心)"),)),
     FilterRow("future_intent", "flag", "other.future_intent", "今後担う意向", "機能が「有り」でないが今後担う意向あり",
               page=12, show=_yes("意向あり"),
-              phrasings=(Phrasing(257, r"今後.{0,12}?(担う|取り組|始め|やる)(意向|予定|つもり)|(担う|取り組む)意向|"
-                                       r"これから.{0,12}?(始め|取り組)(る|む)(予定|つもり)"),)),
+              phrasings=(Phrasing(257, r"(今後|将来|これから).{0,12}?(担う|担い|取り組|始め|やる|行う|対応す)(む|る|たい)?(意向|予定|つもり|考え)|"
+                                       r"(担う|取り組む)意向"),)),
     FilterRow("confirmed_2go", "flag", "confirmed_2go", "都道府県による２号機能の体制の確認",
               "２号機能の体制を都道府県が確認済み", page=8, show=_yes("確認済み"),
-              phrasings=(Phrasing(258, r"(都道府県|県|都)(が|に|の)?(よる)?.{0,4}?確認(済|され|した|ずみ)|確認済み"),)),
+              phrasings=(Phrasing(258, r"(都道府県|県|都)(が|に|の)?(よる)?.{0,10}?確認(が|を)?(済|され|した|ずみ|受け)|確認済み"),)),
 )
 
 BY_NAME: dict[str, FilterRow] = {row.name: row for row in ROWS}

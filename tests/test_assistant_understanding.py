@@ -30,7 +30,8 @@ PHRASINGS: list[tuple[str, set[tuple[str, Any]]]] = [
     ("ケアマネに情報を共有してくれる診療所", {("care_manager_info", None)}),
     ("かかりつけ医の研修を修了した先生がいる", {("trained_doctors", None)}),
     ("研修医の教育に協力している病院", {("education", None)}),
-    ("今後在宅医療を担う意向のある診療所", {("future_intent", None), ("home_care", None)}),
+    # the item is what is intended, not offered today: only the intent is a condition
+    ("今後在宅医療を担う意向のある診療所", {("future_intent", None)}),
     ("２号機能を都道府県が確認済みの病院", {("confirmed_2go", None)}),
     ("ねりまくでにんちしょうをみてくれるびょういん", {("disease", "認知症")}),
     ("夜間や休日も診てくれる", {("off_hours", None)}),
