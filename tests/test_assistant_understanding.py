@@ -164,3 +164,80 @@ def test_registry_rows_drive_filters_chips_and_labels() -> None:
         assert flt.label == row.sentence(None)
         assert flt.to_spec()["name"] == row.name
     assert {spec["name"] for spec in CHIPS.values()} >= {row.name for row in ROWS if row.chip}
+
+
+# message → (kind, conditions, wishes' attributes): qualifiers, partner kinds, modifiers, spaces, homophones,
+# value collapse, the object of an intention, and wishes; read by the rules alone (no semantic layer).
+READINGS: list[tuple[str, str | None, set[tuple[str, Any]], set[str]]] = [
+    ("自院だけで24時間往診してくれる診療所", "clinic", {("home_care", "24h_self")}, set()),
+    ("在宅医療を自前で24時間やっているクリニック", "clinic", {("home_care", "24h_self")}, set()),
+    ("ほかの診療所と連携して24時間往診してくれるところ", None, {("home_care", "24h_with_partners")}, set()),
+    ("日中だけ訪問診療をしている医院", "clinic", {("home_care", "daytime")}, set()),
+    ("連携先の病院で後方支援病床を確保している診療所", "clinic", {("backup_beds", "partnered")}, set()),
+    ("自院に入院ベッドを持っている病院", "hospital", {("backup_beds", "self")}, set()),
+    ("時間外でも直接電話すれば対応してくれる診療所", "clinic", {("off_hours", "self_anytime")}, set()),
+    ("自院で時間外対応をしつつ、ほかの医療機関とも連携して随時対応している", None,
+     {("off_hours", "self_plus_partners")}, set()),
+    ("休日の当番医をしている診療所", "clinic", {("off_hours", "rota")}, set()),
+    ("当番医か直接電話できる診療所", "clinic", {("off_hours", None)}, set()),
+    ("学校医や産業医みたいな地域活動をしている病院", "hospital", {("community_activity", None)}, set()),
+    ("退院するときに病院と一緒に指導してくれるかかりつけ医", None, {("discharge_guidance", None)}, set()),
+    ("入院するとき病院と情報を共有してくれる診療所", "clinic", {("admission_info_sharing", None)}, set()),
+    ("在宅での看取りの実績がある診療所", "clinic", {("home_deaths", None)}, set()),
+    ("在宅で療養している父が急変したときに入院させてくれる病院", "hospital", {("backup_beds", None)}, set()),
+    ("訪問診療の算定回数が報告されている病院", "hospital", {("home_visits", None)}, set()),
+    ("実際に往診をやった実績のあるクリニック", "clinic", {("urgent_visits", None)}, set()),
+    ("訪問看護ステーションに指示書を出してくれる先生", None, {("nursing_instructions", None)}, set()),
+    ("デイサービスやヘルパーさんとも連携して診てくれるクリニック", "clinic", {("care_collab", None)}, set()),
+    ("かいごと れんけいしてる びょういん", "hospital", {("care_collab", None)}, set()),
+    ("にじゅうよじかん おうしん してくれる ところ", None, {("home_care_24h", None)}, set()),
+    ("ちいきれんけいぱすに さんかしてる びょういん", "hospital", {("discharge_rules", None)}, set()),
+    ("こんご きのうを になう いこうが ある しんりょうじょ", "clinic", {("future_intent", None)}, set()),
+    ("これから在宅医療に取り組む予定の診療所", "clinic", {("future_intent", None)}, set()),
+    ("日頃から継続して診てくれる診療所", "clinic", {("function1", None)}, set()),
+    ("電子カルテの情報を共有してる診療所", "clinic", {("platform", None)}, set()),
+    ("都による2号機能の確認が済んでいる医療機関", None, {("confirmed_2go", None)}, set()),
+    ("情報をケアマネにちゃんと共有してくれるクリニック", "clinic", {("care_manager_info", None)}, set()),
+    ("ケアマネです。主治医意見書を書いてくれるクリニック", "clinic", {("opinion_letters", None)}, set()),
+    ("がん検診とか健康診断をやってる近所のクリニック", "clinic", {("checkups", None)}, set()),
+    ("予防せっしゅをしてるクリニク", "clinic", {("vaccinations", None)}, set()),
+    ("糖尿病と高血圧を診てくれる", None, {("disease", "糖尿病"), ("disease", "高血圧")}, set()),
+    ("土曜の午後も外来をやっている診療所", "clinic", set(), {"opening_hours"}),
+    ("料金が安い健康診断をしている診療所", "clinic", {("checkups", None)}, {"price"}),
+    ("クレジットカードが使えて、予防接種をしている診療所", "clinic", {("vaccinations", None)}, {"payment"}),
+    ("こうちしで ちゅうしゃじょうが ある しんりょうじょ", "clinic", set(), {"parking"}),
+    ("駅から近い往診の診療所", "clinic", {("home_care", None)}, {"station_access"}),
+    ("新宿駅の近くで往診してくれる診療所", "clinic", {("home_care", None)}, set()),
+    ("女性の先生がいて、訪問看護もしている医院", "clinic", {("nursing_visits", None)}, {"female_doctor"}),
+    ("担当者会議に先生が来てくれると助かる、そういうクリニック", "clinic", {("care_meetings", None)}, set()),
+]
+
+
+@pytest.mark.parametrize(("message", "kind", "conditions", "wishes"), READINGS)
+def test_readings(message: str, kind: str | None, conditions: set[tuple[str, Any]], wishes: set[str]) -> None:
+    u = understand(message, Prior())
+    assert u.parsed.kind == kind
+    assert {(c.name, c.value) for c in u.parsed.conditions} == conditions
+    assert {w.attribute for w in u.parsed.wishes} == wishes
+
+
+# English questions: places in romaji and report-item words (the intent itself comes from the semantic layer).
+@pytest.mark.parametrize(("message", "place", "names"), [
+    ("Find a clinic in Kochi City that offers home visits", "高知市", {"home_care"}),
+    ("Are there hospitals in Setagaya that see patients at night and on holidays?", "世田谷区", {"off_hours"}),
+    ("clinics in Shibuya ward with 24-hour home care", "渋谷区", {"home_care_24h"}),
+])
+def test_english_places_and_items(message: str, place: str, names: set[str]) -> None:
+    u = understand(message, Prior())
+    assert u.english and u.place.where is not None and u.place.where.text == place
+    assert {c.name for c in u.parsed.conditions} == names
+
+
+@pytest.mark.parametrize(("message", "codes"), [
+    ("とさしで おうしん してくれる ところ", {"39205"}),  # a three-letter reading, before a particle
+    ("研修を受けたかかりつけ医がいる医院、世田谷でお願い", {"13112"}),  # a Tokyo ward without 区
+    ("こうなんしで よぼうせっしゅ", {"39211", "23217"}),  # a shared reading: both 香南市 and 江南市
+])
+def test_places_in_kana_and_ward_stems(message: str, codes: set[str]) -> None:
+    u = understand(message, Prior())
+    assert u.place.where is not None and {p.code for p in u.place.where.places} == codes
