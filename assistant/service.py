@@ -247,6 +247,11 @@ class Assistant:
         query = normalize(text)
         return confident_match(query, self.searcher.search(query, 3, None), self._weights, self.tokenize)
 
+    def matches_passages(self, text: str, found: list[tuple[Passage, float]]) -> bool:
+        """The passages share enough distinctive words with ``text`` (see texts.confident_match)."""
+        self.matches_text("")  # term weights built on first use
+        return confident_match(normalize(text), found, self._weights, self.tokenize) if self._weights else False
+
     def _guideline(self, text: str, notes: list[str]) -> Answer:
         found = self._passages_for(text)
         if not found:
@@ -277,6 +282,12 @@ class Assistant:
         elif _CASE.search(text):
             cases = [(p, s) for p, s in wide if p.source == "case"][:3] or self.searcher.search(text, 3, ["case"])
             found = cases + [(p, s) for p, s in found if p.source != "case"]
+        if found and found[0][0].source == "reference" and not _NAMES_REFERENCE.search(text):
+            # How the system works is said by the guideline and its Q&A; a proposal or report is background.
+            # (only when the guideline clearly speaks to the question; otherwise the background stays, labelled)
+            official = next(((p, s) for p, s in wide[:10] if p.source != "reference"), None)
+            if official is not None and self.matches_passages(text, [official]):
+                found = [official] + [(p, s) for p, s in found if p is not official[0]]
         return found
 
     def _all_passages(self) -> tuple[Passage, ...]:
@@ -294,6 +305,11 @@ class Assistant:
     def notice_for(self, hits: Sequence[FacilityHit]) -> str:
         """The sample-data notice whenever a listed facility (or the dataset) is fictional."""
         return SAMPLE_NOTICE if self.sample_data or any(h.sample for h in hits) else ""
+
+
+# A question that asks about a background document itself (then it is quoted first, with its label).
+_NAMES_REFERENCE = re.compile(r"健保連|健康保険組合|提言|社保審|社会保障審議会|医療部会|経営レポート|医業|会計|見える化|参考資料|"
+                              r"背景|資料(で|に|では)|議論|経緯|歴史|以前は|かつて|平成")
 
 
 def _previous_intent(session: Session) -> str | None:

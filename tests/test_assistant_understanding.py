@@ -241,3 +241,13 @@ def test_english_places_and_items(message: str, place: str, names: set[str]) -> 
 def test_places_in_kana_and_ward_stems(message: str, codes: set[str]) -> None:
     u = understand(message, Prior())
     assert u.place.where is not None and {p.code for p in u.place.where.places} == codes
+
+
+def test_a_background_document_is_labelled_as_not_the_current_system(assistant_kochi) -> None:  # type: ignore[no-untyped-def]
+    from assistant.compose import REFERENCE_NOTE
+
+    answer = assistant_kochi.ask("健保連はかかりつけ医についてどんな提言をしている？").to_dict()
+    assert answer["citations"][0]["source"] == "reference"
+    assert REFERENCE_NOTE in answer["answer"]
+    plain = assistant_kochi.ask("協議の場はどの単位で開くの？").to_dict()
+    assert REFERENCE_NOTE not in plain["answer"]
