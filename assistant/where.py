@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -147,11 +148,16 @@ def kana_places(text: str) -> list[Place]:
     if not re.search(r"[ぁ-ゖ]{3,}", text):
         return []
     found: list[Place] = []
-    for m in load_municipalities():
-        kana = _hiragana(m.kana)
-        if len(kana) >= 3 and re.search(rf"(?<![ぁ-ゖ]){re.escape(kana)}{_AFTER_PLACE}", text):
-            found += [p for p in find_places_in_text(m.name) if p.code == m.code]
+    for kana, code, name in _kana_names():
+        if kana in text and re.search(rf"(?<![ぁ-ゖ]){re.escape(kana)}{_AFTER_PLACE}", text):
+            found += [p for p in find_places_in_text(name) if p.code == code]
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _kana_names() -> tuple[tuple[str, str, str], ...]:
+    """(hiragana reading, code, name) of every municipality with a reading of three letters or more."""
+    return tuple((kana, m.code, m.name) for m in load_municipalities() if len(kana := _hiragana(m.kana)) >= 3)
 
 
 # The 23 special wards of Tokyo are often named without 区 (「世田谷で」); one-character and generic stems are not.
@@ -165,6 +171,6 @@ def ward_stems(text: str) -> list[Place]:
         if m.prefecture != "東京都" or not m.name.endswith("区") or not m.code.startswith("131"):
             continue
         stem = m.name[:-1]
-        if len(stem) >= 2 and stem not in _GENERIC_STEMS and re.search(rf"(?<![一-龥]){stem}{_AFTER_PLACE}", text):
+        if stem in text and len(stem) >= 2 and stem not in _GENERIC_STEMS and re.search(rf"(?<![一-龥]){stem}{_AFTER_PLACE}", text):
             found += [p for p in find_places_in_text(m.name) if p.code == m.code]
     return found
