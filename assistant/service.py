@@ -239,18 +239,22 @@ class Assistant:
             query = f"{_previous_question(session)} {query}".strip()
         return self._guideline(query, notes)
 
-    def matches_text(self, text: str) -> bool:
-        """The guideline / Q&A / case text index has a confident match for ``text`` (see texts.confident_match)."""
+    @property
+    def weights(self) -> TermWeights:
+        """Term weights over every passage (built on first use)."""
         if self._weights is None:
             r = self.settings.retrieval
             self._weights = TermWeights(self._all_passages(), make_tokenizer(r.sudachi_mode, r.synonyms))
+        return self._weights
+
+    def matches_text(self, text: str) -> bool:
+        """The guideline / Q&A / case text index has a confident match for ``text`` (see texts.confident_match)."""
         query = normalize(text)
-        return confident_match(query, self.searcher.search(query, 3, None), self._weights, self.tokenize)
+        return self.matches_passages(query, self.searcher.search(query, 3, None))
 
     def matches_passages(self, text: str, found: list[tuple[Passage, float]]) -> bool:
         """The passages share enough distinctive words with ``text`` (see texts.confident_match)."""
-        self.matches_text("")  # term weights built on first use
-        return confident_match(normalize(text), found, self._weights, self.tokenize) if self._weights else False
+        return confident_match(normalize(text), found, self.weights, self.tokenize)
 
     def _guideline(self, text: str, notes: list[str]) -> Answer:
         found = self._passages_for(text)
