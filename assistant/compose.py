@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer import FacilityHit
 from assistant.honesty import Wish, unapplied_lines
+from assistant.numbered import CASE_COUNT, QA_COUNT, NumberedRef
 from assistant.where import Where
 from corpus.facility import KIND_LABELS, Facility
 from corpus.passage import Passage
@@ -142,3 +143,12 @@ def not_found_text() -> str:
     """When no passage matches a guideline question."""
     return ("ガイドライン・Ｑ＆Ａ集・取組事例集の中に、この質問に当てはまる記述を見つけられませんでした。"
             "言い方を変えてお試しください（例：「協議の場はどの単位で開くの？」）。")
+
+
+def missing_number_text(named: NumberedRef) -> str:
+    """A Q&A or case number the documents do not have (「Q25」): say which numbers exist."""
+    if named.source == "qa":
+        return (f"Ｑ＆Ａ集（別添8）の質問はQ1〜Q{QA_COUNT}の{QA_COUNT}問で、Q{named.number}はありません。"
+                "番号を確かめるか、知りたい内容を言葉でお尋ねください。")
+    return (f"取組事例集（別添2）の事例は事例1〜事例{CASE_COUNT}の{CASE_COUNT}件で、事例{named.number}はありません。"
+            "番号を確かめるか、知りたい取組を言葉でお尋ねください。")

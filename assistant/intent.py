@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.numbered import numbered_ref
 from assistant.parse import ParsedQuery
 from assistant.safety import SafetyCheck
 
@@ -77,6 +78,8 @@ def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search
     if has_previous_search and is_follow_up(parsed):
         return "facility_search", True
     searching = bool(place or parsed.near or parsed.postal or parsed.latlng or _SEARCH_VERB.search(text))
+    if numbered_ref(text) is not None and not located_search(parsed, place):
+        return "guideline", True  # 「質問5」「事例11」: a numbered item of the Q&A or the 事例集
     if STRONG_GUIDELINE.search(text):
         if _ABOUT_SYSTEM.search(text) or _RULE_QUESTION.search(text):
             return "guideline", True  # a case study, the guideline or a rule: never a search
@@ -105,6 +108,11 @@ def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search
     if text_match is not None and text_match(text):
         return "guideline", False  # no word of the domain, but the guideline / Q&A clearly speaks about it
     return "out_of_scope", False
+
+
+def located_search(parsed: ParsedQuery, place: bool) -> bool:
+    """A place and a condition are both named (「高知市の在宅医療をしている診療所」)."""
+    return bool(place or parsed.near or parsed.postal or parsed.latlng) and bool(parsed.filters or parsed.kind)
 
 
 def asks_for_place(parsed: ParsedQuery) -> bool:

@@ -11,10 +11,17 @@ from typing import Any
 
 from assistant import safety
 from assistant.answer import Answer, FacilityHit
-from assistant.compose import DATASET_NOTICE, SAMPLE_NOTICE, guideline_answer, not_found_text
+from assistant.compose import (
+    DATASET_NOTICE,
+    SAMPLE_NOTICE,
+    guideline_answer,
+    missing_number_text,
+    not_found_text,
+)
 from assistant.errors import InputError
 from assistant.intent import asks_for_place, is_guideline_follow_up
 from assistant.llm import Rephraser, make_rephraser
+from assistant.numbered import numbered_ref
 from assistant.parse import normalize, parse
 from assistant.semantic import SHIPPED_VECTORS, ExemplarBank, SemanticLayer
 from assistant.session import Session, SessionStore
@@ -47,7 +54,6 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
 ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
-_QID = re.compile(r"Q\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 _CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)")
 
 
@@ -257,6 +263,9 @@ class Assistant:
         return confident_match(normalize(text), found, self.weights, self.tokenize)
 
     def _guideline(self, text: str, notes: list[str]) -> Answer:
+        named = numbered_ref(text)
+        if named is not None and not named.exists:
+            return Answer("guideline", "\n".join([*notes, missing_number_text(named)]))
         found = self._passages_for(text)
         if not found:
             return Answer("guideline", "\n".join([*notes, not_found_text()]))
@@ -278,11 +287,10 @@ class Assistant:
         """Best passages; a named Q number comes first, and 事例 questions prefer the case studies."""
         wide = self.searcher.search(text, 20, None)
         found = prefer_qa(wide[:6])
-        named = _QID.search(text)
-        if named:
-            ref = f"Q{int(named.group(1))}"
-            exact = [p for p in self._all_passages() if p.source == "qa" and p.ref == ref]
-            found = [(p, 1e9) for p in exact] + [(p, s) for p, s in found if p.ref != ref]
+        named = numbered_ref(text)
+        if named is not None and named.exists:
+            exact = [p for p in self._all_passages() if p.source == named.source and p.ref == named.ref]
+            found = [(p, 1e9) for p in exact] + [(p, s) for p, s in found if p.ref != named.ref]
         elif _CASE.search(text):
             cases = [(p, s) for p, s in wide if p.source == "case"][:3] or self.searcher.search(text, 3, ["case"])
             found = cases + [(p, s) for p, s in found if p.source != "case"]

@@ -15,16 +15,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-from corpus.passage import Passage
 from retrieval.embedders import Embedder
 
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
 SHIPPED_CACHE_DIR = Path(__file__).resolve().parent / "data"
+
+
+class Embeddable(Protocol):
+    """Anything with a stable id and the text its vector is made of (a Passage, a retrieval Unit)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def search_text(self) -> str: ...
 
 
 def text_hash(text: str) -> str:
@@ -72,7 +82,7 @@ class EmbeddingCache:
 
     @classmethod
     def from_vectors(
-        cls, passages: Sequence[Passage], vectors: np.ndarray, fingerprint: str
+        cls, passages: Sequence[Embeddable], vectors: np.ndarray, fingerprint: str
     ) -> EmbeddingCache:
         """A cache for these passages and their vectors (row i belongs to passage i)."""
         return cls(fingerprint, tuple(p.id for p in passages), tuple(text_hash(p.search_text) for p in passages),
@@ -112,7 +122,7 @@ class EmbeddingCache:
 
 
 def embed_passages(
-    passages: Sequence[Passage], embedder: Embedder, cache: EmbeddingCache | None
+    passages: Sequence[Embeddable], embedder: Embedder, cache: EmbeddingCache | None
 ) -> tuple[np.ndarray, int]:
     """Vectors for every passage: cached rows where (id, hash, fingerprint) match, the rest embedded now.
 
