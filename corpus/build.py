@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.case_front import parse_case_front
 from corpus.cases import parse_cases
 from corpus.forms import parse_diseases, parse_domains, parse_forms
 from corpus.guideline import parse_guideline
@@ -79,6 +80,7 @@ def build_corpus(seeds_dir: Path, out_dir: Path) -> BuildStats:
     passages: list[Passage] = [item.to_passage() for item in qa]
     for section in sections:
         passages.extend(section.to_passages(len(passages) - len(qa) + 1))  # guideline:0001, 0002, ...
+    passages.extend(note.to_passage() for note in parse_case_front(lines))  # case:intro, case:legend
     passages.extend(case.to_passage() for case in cases)
     for form in forms:
         passages.extend(form.to_passages())

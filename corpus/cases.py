@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from corpus.case_layout import INFO_LABELS, case_fields, url_of
 from corpus.passage import Passage
 from corpus.text import Line, nfkc, repair, search_form
 
@@ -37,6 +38,19 @@ class CaseStudy:
     # (function, basis) for each of FUNCTIONS: how its flag was determined (codes in BASIS)
     functions_basis: tuple[tuple[str, str], ...] = ()
     doc: str = CASES_DOC
+    # The page's own fields (labels follow their box in the extraction; see corpus/case_layout.py).
+    background: str = ""  # 背景・課題
+    overview: str = ""  # 取組概要
+    activities: str = ""  # 主な取組内容 (with the 関係者の主な役割 table and diagram cells, 「／」-separated)
+    effects: str = ""  # 効果
+    start: str = ""  # 取組開始時点
+    url: str = ""  # 取組に関するホームページ, the URL alone ("" where the case prints 「―」)
+    contact: str = ""  # 担当部署連絡先 (printed for 行政機関等 only)
+
+    @property
+    def inferred_functions(self) -> tuple[str, ...]:
+        """The flags not read from the ○ table (every basis other than "table" is an inference)."""
+        return tuple(f for f, basis in self.functions_basis if basis != "table")
 
     def to_passage(self) -> Passage:
         """The citable passage for this case."""
@@ -58,7 +72,11 @@ class CaseStudy:
                 "area_type": self.area_type,
                 "functions": list(self.functions),
                 "functions_basis": dict(self.functions_basis),
+                "functions_inferred": list(self.inferred_functions),
                 "population": self.population,
+                "url": self.url,
+                "kind": "case",
+                "number": self.number,
             },
         )
 
@@ -211,11 +229,15 @@ def _functions(row: _Row, named: str, text: str, cited: set[str]) -> tuple[tuple
 
 
 def _case_blocks(lines: Sequence[Line]) -> list[tuple[int, str, list[Line]]]:
-    """(number, title, lines) for each case: from its numbered title to the next one."""
+    """(number, title, lines after the title) for each case, up to the next case's title line.
+
+    A title is 「N.…」 with the next expected N and a 総人口 row soon after it, so a figure such as
+    「23.9日、療養病床…」 inside 事例12 never opens a case.
+    """
     texts = [ln.text for ln in lines]
     start = next(i for i, t in enumerate(texts) if t.strip() == "掲載事例一覧")
     end = next(i for i in range(start, len(texts)) if "当院におけるかかりつけ医機能について" in texts[i])
-    heads: list[tuple[int, int, str]] = []
+    heads: list[tuple[int, int, int, str]] = []  # (title line, body start, number, title)
     for i in range(start, end):
         m = _TITLE.match(texts[i])
         if (
@@ -226,9 +248,9 @@ def _case_blocks(lines: Sequence[Line]) -> list[tuple[int, str, list[Line]]]:
             title, skip = m.group(2), 1
             if "（" not in title and texts[i + 1].strip().startswith("（"):
                 title, skip = title + texts[i + 1].strip(), 2  # the region wrapped onto the next line
-            heads.append((i + skip, int(m.group(1)), title))
-    bounds = [h[0] for h in heads] + [end]
-    return [(n, title, list(lines[i : bounds[k + 1]])) for k, (i, n, title) in enumerate(heads)]
+            heads.append((i, i + skip, int(m.group(1)), title))
+    bounds = [h[0] for h in heads[1:]] + [end]
+    return [(n, title, list(lines[body : bounds[k]])) for k, (_, body, n, title) in enumerate(heads)]
 
 
 def _field(pattern: re.Pattern[str], lines: Sequence[Line]) -> str:
@@ -248,18 +270,34 @@ def _region(title: str, actor: str) -> str:
     return region
 
 
+def case_text(fields: dict[str, str]) -> str:
+    """The display/search text of a case: each field once under its own label, then the 基本情報 rows."""
+    parts = [f"【{label}】\n{fields[key]}" for key, label in _TEXT_FIELDS if fields.get(key)]
+    info = [f"{INFO_LABELS[key]}：{fields[key]}" for key in _TEXT_INFO if fields.get(key)]
+    return "\n".join([*parts, *(["【基本情報】", *info] if info else [])])
+
+
+_TEXT_FIELDS = (("background", "背景・課題"), ("overview", "取組概要"), ("effects", "効果"), ("activities", "主な取組内容"))
+_TEXT_INFO = ("population", "area", "start", "url", "contact")
+
+
 def parse_cases(lines: Sequence[Line]) -> list[CaseStudy]:
-    """Parse the 16 case studies with their table attributes and repaired text."""
+    """Parse the 16 case studies with their table attributes and page fields."""
     texts = [ln.text for ln in lines]
     rows = _table_rows(texts)
     cited = cited_functions(texts)
     cases = []
     for number, title, body in _case_blocks(lines):
         row = rows[number - 1]
-        text = repair(ln.text for ln in body if not _POPULATION.match(ln.text) and not _AREA_SIZE.match(ln.text))
+        # The 2号 guess ranks functions by word counts over the case's own lines (not the rendered text).
+        counted = repair(ln.text for ln in body if not _POPULATION.match(ln.text) and not _AREA_SIZE.match(ln.text))
         named = f"{title}\n{row.summary}"
-        functions, basis = _functions(row, named, text, cited.get(row.doc_page or -1, set()))
-        region = _region(title, row.actor)
+        functions, basis = _functions(row, named, counted, cited.get(row.doc_page or -1, set()))
+        page = case_fields([ln.text for ln in body])
+        fields = {  # the 基本情報 rows as printed (事例8's 「―」 included)
+            "background": page.background, "overview": page.overview, "activities": page.activities,
+            "effects": page.effects, **page.info,
+        }
         cases.append(
             CaseStudy(
                 number=number,
@@ -267,18 +305,25 @@ def parse_cases(lines: Sequence[Line]) -> list[CaseStudy]:
                 title=title,
                 lead=row.lead,
                 actor=row.actor,
-                region=region,
-                population=_field(_POPULATION, body),
-                area=_field(_AREA_SIZE, body),
+                region=_region(title, row.actor),
+                population=page.info.get("population", ""),
+                area=page.info.get("area", ""),
                 area_type=row.area_type,
                 functions=functions,
                 other=row.other,
                 summary=row.summary,
-                text=text,
+                text=case_text(fields),
                 page=row.doc_page,  # the 事例集's own page, as the guideline cites it (「事例集 P.9」)
                 doc_page=row.doc_page,
                 marks=row.marks,
                 functions_basis=basis,
+                background=page.background,
+                overview=page.overview,
+                activities=page.activities,
+                effects=page.effects,
+                start=page.info.get("start", ""),
+                url=url_of(page.info),
+                contact=page.info.get("contact", ""),
             )
         )
     if [c.number for c in cases] != list(range(1, 17)):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.passage import Passage
-from corpus.text import Line, nfkc, repair, search_form, squeeze
+from corpus.text import Line, counted_page, nfkc, repair, search_form, squeeze
 
 # 院内掲示様式（例）(別添3) section 2 headings, used as anchors.
 _DOMAINS_START = "一次診療の対応ができる領域"
@@ -83,6 +83,7 @@ class FormSpec:
     annex: str  # 別添N
     start: str  # a text that occurs on the form's first line
     end: str  # a text on the first line after it
+    sheet: str = ""  # the title every printed sheet of the form opens with (pages are counted by it)
 
 
 FORM_SPECS: tuple[FormSpec, ...] = (
@@ -127,6 +128,7 @@ FORM_SPECS: tuple[FormSpec, ...] = (
         "別添6",
         "XXX地域におけるかかりつけ医機能の課題に",
         "かかりつけ医機能報告を踏まえた協議結果",
+        "XXX地域におけるかかりつけ医機能の課題について",
     ),
     FormSpec(
         "kohyo",
@@ -134,6 +136,7 @@ FORM_SPECS: tuple[FormSpec, ...] = (
         "別添7",
         "かかりつけ医機能報告を踏まえた協議結果",
         "報告期間中に休院となった場合",
+        "かかりつけ医機能報告を踏まえた協議結果について",
     ),
 )
 
@@ -148,6 +151,8 @@ class FormDocument:
     page: int | None
     parts: tuple[str, ...]
     doc: str = FORMS_DOC
+    part_pages: tuple[int | None, ...] = ()  # page of each part where it differs from ``page`` (別添6 sheets)
+    page_exact: bool = False  # pages of 別添3–7 lie in marker gaps: estimates
 
     def to_passages(self) -> list[Passage]:
         """One passage per part (``form:<slug>`` or ``form:<slug>-N``)."""
@@ -162,11 +167,11 @@ class FormDocument:
                     ref=ref,
                     title=self.title,
                     doc=self.doc,
-                    page=self.page,
+                    page=self.part_pages[index - 1] if self.part_pages else self.page,
                     text=part,
                     search_text=search_form(ref, part),
                     path=(self.annex, self.title),
-                    meta={"annex": self.annex, "part": index},
+                    meta={"annex": self.annex, "part": index, "page_exact": self.page_exact},
                 )
             )
         return out
@@ -187,15 +192,38 @@ def parse_forms(lines: Sequence[Line]) -> list[FormDocument]:
     """Cut 別添3–7 out of the guideline set and repair each form's text."""
     texts = [ln.text for ln in lines]
     anchor = _find(texts, "当院におけるかかりつけ医機能について")
+    sheets = _sheet_starts(texts, anchor)
     forms = []
     for spec in FORM_SPECS:
         start = _find(texts, spec.start, anchor)
         end = _find(texts, spec.end, start + 1)
         body = [squeeze(t) for t in texts[start:end]]
-        forms.append(
-            FormDocument(
-                spec.slug, spec.title, spec.annex, lines[start].page, _split_parts(repair(body, min_wrap=FORM_WRAP))
-            )
-        )
+        parts = _split_parts(repair(body, min_wrap=FORM_WRAP))
+        page = lines[start].page
+        part_pages: tuple[int | None, ...] = ()
+        if spec.sheet:
+            page, _ = counted_page(lines, start, sheets)
+            part_pages = _part_pages(lines, texts, start, end, parts, sheets)
+        forms.append(FormDocument(spec.slug, spec.title, spec.annex, page, parts, part_pages=part_pages))
         anchor = end
     return forms
+
+
+def _sheet_starts(texts: Sequence[str], anchor: int) -> list[int]:
+    """Lines that open a printed sheet of 別添6/7: each sheet starts with its title."""
+    titles = tuple(spec.sheet for spec in FORM_SPECS if spec.sheet)
+    return [i for i in range(anchor, len(texts)) if texts[i].strip().startswith(titles)]
+
+
+def _part_pages(
+    lines: Sequence[Line], texts: Sequence[str], start: int, end: int, parts: Sequence[str], sheets: Sequence[int]
+) -> tuple[int | None, ...]:
+    """The page of the line each part begins with (counted from the markers by sheet titles, estimates)."""
+    pages: list[int | None] = []
+    cursor = start
+    for part in parts:
+        head = squeeze(part.split("\n", 1)[0])[:20]
+        cursor = next((i for i in range(cursor, end) if squeeze(texts[i]).startswith(head)), cursor)
+        pages.append(counted_page(lines, cursor, sheets)[0])
+        cursor += 1
+    return tuple(pages)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.passage import Passage
-from corpus.text import Line, repair, search_form
+from corpus.text import PAGE_NUMBER, Line, certain_pages, counted_page, repair, search_form
 
 QA_DOC = "かかりつけ医機能報告制度Ｑ＆Ａ集（別添8）"
 QA_COUNT = 21
@@ -16,6 +16,10 @@ _QUESTION = re.compile(r"^\s*Q(\d+)[.．]\s*(.*)$")
 # A category heading such as "3 協議の場について"; the table of contents adds dot leaders and a page.
 _CATEGORY = re.compile(r"^\s*([1-9])\s+([^\s.．0-9][^.．]*?)\s*$")
 _TOC_CATEGORY = re.compile(r"^\s*[1-9]\s+\S.*[.．]{3,}")
+_TOC_PAGE = re.compile(r"^\s*([1-9])\s+\S.*?[.．]{3,}\s*([0-9]+)\s*$")
+# In the Q&A body an item or heading indented by one space is the first line of a printed page (「 Q6.」,
+# 「 Q13.」, 「 Q16.」 right after Ｐ.66, 「 4 患者への説明」 right after Ｐ.67); unindented ones follow on.
+_PAGE_TOP = re.compile(r"^ (?! )(?:Q\d+[.．]|[1-9]\s)")
 
 
 class QAParseError(ValueError):
@@ -32,8 +36,10 @@ class QAItem:
     category_number: int
     question: str
     answer: str
-    page: int | None
+    page: int | None  # page of the guideline set (the Ｐ.N numbering), where the question starts
     doc: str = QA_DOC
+    page_exact: bool = True  # False when the page is counted inside a marker gap (an estimate)
+    qa_page: int | None = None  # the Q&A's own printed page (its table of contents numbering)
 
     def to_passage(self) -> Passage:
         """The citable passage for this item (question and answer together)."""
@@ -48,7 +54,12 @@ class QAItem:
             text=f"{self.id}. {self.question}\n{self.answer}",
             search_text=search_form(self.category, self.question, self.answer),
             path=path,
-            meta={"category": self.category, "category_number": self.category_number},
+            meta={
+                "category": self.category,
+                "category_number": self.category_number,
+                "page_exact": self.page_exact,
+                "qa_page": self.qa_page,
+            },
         )
 
 
@@ -73,17 +84,54 @@ def _split_question(block: Sequence[str]) -> tuple[str, list[str]]:
     raise QAParseError(f"質問文の終わりが見つかりません: {question[:30]}")
 
 
+@dataclass(frozen=True)
+class QAPages:
+    """Where the Q&A's pages are: its own page numbering and the set pages of its headings."""
+
+    offset: int  # set page = Q&A page + offset
+    anchors: dict[int, int]  # line index → set page, from the table of contents
+    starts: tuple[int, ...]  # line indexes that open a printed page
+
+
+def qa_pages(lines: Sequence[Line], body: int) -> QAPages:
+    """Derive the Q&A's page offset from its table of contents and its printed page numbers.
+
+    The table of contents gives each category's Q&A page (「3 協議の場について ...... 6」); where such a
+    heading, or a printed page number, lies on a page the markers fix, the difference is the offset.
+    Every such witness must agree.
+    """
+    toc = {int(m.group(1)): int(m.group(2)) for ln in lines[:body] if (m := _TOC_PAGE.match(ln.text))}
+    certain = certain_pages(lines)
+    heads = {i: int(m.group(1)) for i in range(body, len(lines)) if (m := _CATEGORY.match(lines[i].text))}
+    witnesses = {certain[i] - toc[n] for i, n in heads.items() if i in certain and n in toc}
+    witnesses |= {
+        certain[i] - int(lines[i].text.strip())
+        for i in range(body, len(lines))
+        if i in certain and PAGE_NUMBER.match(lines[i].text) and lines[i].text.strip()
+    }
+    if len(witnesses) != 1:
+        raise QAParseError(f"Ｑ＆Ａ集の目次と改ページ記号からページのずれを決められません: {sorted(witnesses)}")
+    offset = witnesses.pop()
+    anchors = {i: toc[n] + offset for i, n in heads.items() if n in toc}
+    starts = tuple(i for i in range(body, len(lines)) if _PAGE_TOP.match(lines[i].text))
+    return QAPages(offset, anchors, starts)
+
+
 def parse_qa(lines: Sequence[Line]) -> list[QAItem]:
     """Parse Q1–Q21 from the lines of the guideline set (the table of contents is skipped)."""
     items: list[QAItem] = []
     category, category_number = "", 0
-    current: tuple[int, list[Line]] | None = None
+    current: tuple[int, int, list[Line]] | None = None  # (number, line index, lines)
+    body = _body_start(lines)
+    pages = qa_pages(lines, body)
 
     def close() -> None:
         if current is not None:
-            items.append(_make_item(current[0], current[1], category, category_number))
+            number, index, block = current
+            items.append(_make_item(number, block, category, category_number, lines, index, pages))
 
-    for line in lines[_body_start(lines) :]:
+    for index in range(body, len(lines)):
+        line = lines[index]
         head = _CATEGORY.match(line.text)
         question = _QUESTION.match(line.text)
         if head and not question:
@@ -92,16 +140,20 @@ def parse_qa(lines: Sequence[Line]) -> list[QAItem]:
             category_number, category = int(head.group(1)), head.group(2).strip()
         elif question:
             close()
-            current = (int(question.group(1)), [Line(line.number, question.group(2), line.page, line.page_exact)])
+            current = (int(question.group(1)), index, [Line(line.number, question.group(2), line.page)])
         elif current is not None:
-            current[1].append(line)
+            current[2].append(line)
     close()
     _check(items)
     return items
 
 
-def _make_item(number: int, block: Sequence[Line], category: str, category_number: int) -> QAItem:
+def _make_item(
+    number: int, block: Sequence[Line], category: str, category_number: int,
+    lines: Sequence[Line], index: int, pages: QAPages,
+) -> QAItem:
     question, answer_lines = _split_question([line.text for line in block])
+    page, exact = counted_page(lines, index, pages.starts, pages.anchors)
     return QAItem(
         id=f"Q{number}",
         number=number,
@@ -109,7 +161,9 @@ def _make_item(number: int, block: Sequence[Line], category: str, category_numbe
         category_number=category_number,
         question=question,
         answer=repair(answer_lines),
-        page=block[0].page,
+        page=page,
+        page_exact=exact,
+        qa_page=None if page is None else page - pages.offset,
     )
 
 

@@ -17,6 +17,13 @@ _PUA_BULLET = re.compile(r"^\s*[\ue000-\uf8ff]\s*")
 _PUA = re.compile(r"\s*[\ue000-\uf8ff]\s*")
 
 # Characters after which a line break ends a sentence or a list item.
+# An item line this short without 、 or 。 is a label, never a wrapped line; a numbered heading such as
+# 「（２）様々な視点から考えられる原因」 or a note title 「（※３）一次診療を行うことができる疾患」 may be longer.
+LABEL_CHARS = 16
+HEADING_CHARS = 24
+_NUMBERED_HEADING = re.compile(r"^\s*[（(]※?[0-9０-９]+[）)]")
+# 「原因１：」「方策２：」: a short label with a number and a colon opens an item of its own.
+_NUMBERED_LABEL = re.compile(r"^\s*[^\s、。：:]{1,4}[0-9０-９]+[：:]")
 _SENTENCE_END = "。．！？!?：:"
 # Line starts that always open a new paragraph / item.
 _ITEM_START = re.compile(
@@ -88,15 +95,65 @@ def paged_lines(raw: str) -> list[Line]:
     return out
 
 
+def certain_pages(lines: Sequence[Line]) -> dict[int, int]:
+    """Indexes whose page is known: lines between two consecutive markers, and the non-blank lines
+    right before and right after a marker (a marker closes page N: the line before it is on N, the one after
+    on N+1), even inside a gap where the pages in between are interpolated.
+    """
+    known = {i: ln.page for i, ln in enumerate(lines) if ln.page is not None and ln.page_exact and ln.text.strip()}
+    filled = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    for before, after in zip(filled, filled[1:], strict=False):
+        if _marker_between(lines, before, after):
+            for i in (before, after):
+                if lines[i].page is not None:
+                    known[i] = lines[i].page  # type: ignore[assignment]
+    return known  # type: ignore[return-value]
+
+
+def _marker_between(lines: Sequence[Line], before: int, after: int) -> bool:
+    """A dropped marker line sits between two kept lines when their line numbers skip and pages change."""
+    return any(lines[k + 1].number - lines[k].number > 1 for k in range(before, after))
+
+
+def counted_page(
+    lines: Sequence[Line], index: int, starts: Sequence[int], anchors: dict[int, int] | None = None
+) -> tuple[int | None, bool]:
+    """Page of ``lines[index]`` by counting known page starts from the certain pages around it.
+
+    Inside a marker gap (「Ｐ.52」 … 「Ｐ.64」) interpolation guesses; where a document shows where its pages
+    start (a sheet title, a Q&A item set on a new page), counting those starts from the nearest certain page
+    is better. When the starts between the two bounds add up to the pages between them the count runs
+    forward; otherwise it runs from the nearer bound. Returns (page, exact): exact only when both bounds are
+    on the same page. ``anchors`` adds certain pages known otherwise (a table of contents).
+    """
+    known = {**certain_pages(lines), **(anchors or {})}
+    before = max((i for i in known if i <= index), default=None)
+    after = min((i for i in known if i >= index), default=None)
+    if before is not None and after is not None and known[before] == known[after]:
+        return known[before], True
+    between = sorted(s for s in starts if (before is None or s > before) and (after is None or s <= after))
+    forward = None if before is None else known[before] + sum(1 for s in between if s <= index)
+    backward = None if after is None else known[after] - sum(1 for s in between if s > index)
+    if forward is not None and backward is not None and before is not None and after is not None:
+        if known[after] - known[before] == len(between) or index - before <= after - index:
+            return forward, False
+        return backward, False
+    page = forward if forward is not None else backward
+    return (page if page is not None else lines[index].page), False
+
+
 def _joins(prev: str, nxt: str) -> bool:
     """Whether a line break between ``prev`` and ``nxt`` was inserted by the PDF extraction."""
     if not prev or not nxt:
         return False
     if prev[-1] in _SENTENCE_END:
         return False
-    if _ITEM_START.match(prev) and len(prev) <= 16 and not re.search(r"[、。]", prev):
+    if not re.search(r"[、。]", prev) and (
+        (_ITEM_START.match(prev) and len(prev) <= LABEL_CHARS)
+        or (_NUMBERED_HEADING.match(prev) and len(prev) <= HEADING_CHARS)
+    ):
         return False  # a short item label such as 「○ 対象医療機関」 keeps its own line
-    return not _ITEM_START.match(nxt)
+    return not (_ITEM_START.match(nxt) or _NUMBERED_LABEL.match(nxt))
 
 
 def repair(lines: Iterable[str], min_wrap: int = 0) -> str:
@@ -131,6 +188,12 @@ def squeeze(text: str) -> str:
     return re.sub(r"[ \u3000]{2,}", "  ", text).strip()
 
 
+# The extraction sometimes prints the katakana item marks ロ and ニ as the kanji 口 and 二
+# (「２号機能（口）」); the search text spells them as printed elsewhere so 「２号機能（ロ）」 finds both.
+_IROHA_AS_KANJI = re.compile(r"(号機能[（(])([口二])(?=[）)])")
+
+
 def search_form(*parts: str) -> str:
     """Build the NFKC-folded search text from title-like prefixes and the body."""
-    return nfkc("\n".join(p for p in parts if p))
+    text = nfkc("\n".join(p for p in parts if p))
+    return _IROHA_AS_KANJI.sub(lambda m: m.group(1) + {"口": "ロ", "二": "ニ"}[m.group(2)], text)
