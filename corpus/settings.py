@@ -32,6 +32,7 @@ class RetrievalSettings:
     fusion: str = "score"  # rrf | score | bm25 | dense
     rrf_k: int = 60
     top_k: int = 5
+    rerank: bool = True  # re-rank by the closest sentence and bank question (retrieval/units.py); needs an embedder
 
 
 @dataclass(frozen=True)

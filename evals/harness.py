@@ -13,7 +13,7 @@ from typing import Any
 from corpus.settings import Settings
 from evals import metrics as m
 from evals.scoring import SCORERS, AssistantLike, CaseResult, Context, retrieval_scores
-from evals.suites import SPLITS, Case, load_suite
+from evals.suites import BLIND_SPLITS, SPLITS, Case, load_suite
 
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.toml"
 ABLATION_SUITES: tuple[str, ...] = ("qa", "cases", "guideline")
@@ -64,7 +64,7 @@ class EvalRun:
 
 def summarise(results: Sequence[CaseResult], suite: str, split: str) -> Summary:
     """Per-metric means (None-valued scores left out) plus latency p50/p95 over all ``ask`` calls."""
-    chosen = [r for r in results if r.suite == suite and ((split == "all" and r.split != "blind") or r.split == split)]
+    chosen = [r for r in results if r.suite == suite and ((split == "all" and r.split not in BLIND_SPLITS) or r.split == split)]
     names = sorted({key for r in chosen for key in r.scores})
     values: dict[str, float | None] = {name: m.mean(r.scores.get(name) for r in chosen) for name in names}
     latencies = [t for r in chosen for t in r.latencies]
@@ -180,13 +180,14 @@ def run_eval(
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, float]]:
-    """``{suite: {metric: minimum}}`` from thresholds.toml; the ``[blind.<suite>]`` tables become ``blind.<suite>``."""
+    """``{suite: {metric: minimum}}`` from thresholds.toml; a blind split's ``[blind.<suite>]`` tables become
+    ``blind.<suite>`` (likewise ``blind2``)."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     out: dict[str, dict[str, float]] = {}
     for suite, table in data.items():
-        if suite == "blind":
-            out.update({f"blind.{name}": {k: float(v) for k, v in t.items()} for name, t in table.items()})
+        if suite in BLIND_SPLITS:
+            out.update({f"{suite}.{name}": {k: float(v) for k, v in t.items()} for name, t in table.items()})
         else:
             out[suite] = {k: float(v) for k, v in table.items()}
     return out
@@ -196,13 +197,15 @@ def gate(summaries: Sequence[Summary], thresholds: dict[str, dict[str, float]]) 
     """Japanese messages for every gated metric below its minimum (empty = pass).
 
     ``[suite]`` thresholds apply to the dev split when it was run, else to whatever split was run;
-    ``blind.<suite>`` thresholds apply to the blind split only.
+    ``blind.<suite>`` thresholds apply to that blind split only (likewise ``blind2.<suite>``).
     """
     problems = []
     for key, table in thresholds.items():
-        blind = key.startswith("blind.")
-        suite = key.removeprefix("blind.")
-        chosen = [s for s in summaries if s.suite == suite and (s.split == "blind") == blind]
+        blind, _, rest = key.rpartition(".")
+        suite = rest if blind in BLIND_SPLITS else key
+        split = blind if blind in BLIND_SPLITS else None
+        chosen = [s for s in summaries if s.suite == suite
+                  and (s.split == split if split else s.split not in BLIND_SPLITS)]
         if not chosen:
             continue
         summary = next((s for s in chosen if s.split == "dev"), chosen[0])

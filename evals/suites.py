@@ -11,9 +11,10 @@ from typing import Any
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 SUITE_NAMES: tuple[str, ...] = ("qa", "guideline", "cases", "facility", "multiturn", "safety", "nodata", "intent")
 SPLITS: tuple[str, ...] = ("dev", "heldout")
-ALL_SPLITS: tuple[str, ...] = ("dev", "heldout", "blind")
-# The blind split: written from the seed documents, README and docs only; never tuned on (docs/evals.md).
-BLIND_DIR = "blind"
+# Blind splits: each written by a helper from the seed documents, README and docs only, in its own folder
+# ``suites/<split>/``; never tuned on (docs/evals.md). Their files say ``"split": "blind"``.
+BLIND_SPLITS: tuple[str, ...] = ("blind", "blind2")
+ALL_SPLITS: tuple[str, ...] = (*SPLITS, *BLIND_SPLITS)
 QUICK_SUITES: tuple[str, ...] = ("qa", "facility", "safety", "intent")
 
 
@@ -35,20 +36,21 @@ def load_suite(name: str, splits: tuple[str, ...] = SPLITS, folder: Path = SUITE
     """Read one suite, keeping the cases whose split is in ``splits``."""
     if name not in SUITE_NAMES:
         raise SuiteError(f"不明な評価セットです: {name}（選べるもの: {', '.join(SUITE_NAMES)}）")
-    paths = [folder / f"{name}.jsonl"] if "dev" in splits or "heldout" in splits else []
-    if "blind" in splits:
-        paths.append(folder / BLIND_DIR / f"{name}.jsonl")
     cases: list[Case] = []
-    for path in paths:
+    if "dev" in splits or "heldout" in splits:
+        path = folder / f"{name}.jsonl"
         if not path.exists():
-            if path.parent.name == BLIND_DIR:
-                continue  # a suite may have no blind cases
             raise SuiteError(f"評価セットのファイルがありません: {path}")
         cases += _read(name, path, splits)
+    for blind in (s for s in BLIND_SPLITS if s in splits):
+        path = folder / blind / f"{name}.jsonl"
+        if path.exists():  # a blind split may have no cases for a suite
+            cases += _read(name, path, splits, blind)
     return cases
 
 
-def _read(name: str, path: Path, splits: tuple[str, ...]) -> list[Case]:
+def _read(name: str, path: Path, splits: tuple[str, ...], blind: str | None = None) -> list[Case]:
+    """The cases of one file; a blind folder's cases are labelled with its split name."""
     cases: list[Case] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -58,9 +60,11 @@ def _read(name: str, path: Path, splits: tuple[str, ...]) -> list[Case]:
             case = Case(name, str(data["id"]), str(data["split"]), data)
         except (json.JSONDecodeError, KeyError) as exc:
             raise SuiteError(f"{path.name} の {number} 行目を読み取れません: {exc}") from exc
-        expected = ("blind",) if path.parent.name == BLIND_DIR else SPLITS
+        expected = ("blind",) if blind else SPLITS
         if case.split not in expected:
             raise SuiteError(f"{path.name} の {case.id}: split は {' か '.join(expected)} です（{case.split}）")
+        if blind:
+            case = Case(name, case.id, blind, data)
         if case.split in splits:
             cases.append(case)
     return cases

@@ -42,9 +42,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def cache_path(embedder_name: str, folder: Path = SHIPPED_CACHE_DIR) -> Path:
-    """The cache file for an embedder registry name."""
-    return folder / f"embeddings-{embedder_name}.npz"
+def cache_path(embedder_name: str, folder: Path = SHIPPED_CACHE_DIR, kind: str = "embeddings") -> Path:
+    """The cache file for an embedder registry name: passage vectors, or ``kind="units"`` for sentence units."""
+    return folder / f"{kind}-{embedder_name}.npz"
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

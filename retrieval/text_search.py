@@ -22,13 +22,16 @@ from retrieval.embedders import Embedder, make_embedder
 from retrieval.embedding_cache import SHIPPED_CACHE_DIR, EmbeddingCache, cache_path, embed_passages
 from retrieval.synonyms import table_fingerprint
 from retrieval.tokenizer import Tokenizer, make_tokenizer
+from retrieval.units import Best, UnitScores, bank_fingerprint, rerank, units_of
 from retrieval.vectorstore import VectorStore, release_client
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1  # bump when the on-disk layout or tokenisation changes
+INDEX_FORMAT = 2  # bump when the on-disk layout or tokenisation changes
 MANIFEST = "manifest.json"
 CHROMA = "chroma"
+UNITS = "units.npz"
+QUERY_VECTORS = 64
 BUILD_MESSAGE = "検索インデックスを構築しています…"
 
 
@@ -43,6 +46,7 @@ class TextHit:
     passage: Passage
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
+    sentence: str = ""  # the passage's sentence closest to the query (re-ranked search only)
 
 
 def corpus_key(passages: Sequence[Passage], settings: RetrievalSettings, embedder: Embedder | None) -> str:
@@ -52,6 +56,7 @@ def corpus_key(passages: Sequence[Passage], settings: RetrievalSettings, embedde
         "format": INDEX_FORMAT, "mode": settings.sudachi_mode,
         "synonyms": table_fingerprint() if settings.synonyms else False,
         "embedder": embedder.fingerprint() if embedder else "none",
+        "rerank": bank_fingerprint() if settings.rerank and embedder else False,
     }
     digest.update(json.dumps(config, sort_keys=True).encode())
     for p in passages:
@@ -106,7 +111,7 @@ class TextIndex:
 
     def __init__(
         self, passages: Sequence[Passage], settings: RetrievalSettings, folder: Path,
-        bm25: BM25Index, embedder: Embedder | None, tokenizer: Tokenizer,
+        bm25: BM25Index, embedder: Embedder | None, tokenizer: Tokenizer, units: UnitScores | None = None,
     ) -> None:
         self.passages = list(passages)
         self.settings = settings
@@ -116,6 +121,8 @@ class TextIndex:
         self._tokenize = tokenizer
         self._by_id = {p.id: i for i, p in enumerate(self.passages)}
         self._sources = np.array([p.source for p in self.passages])
+        self._units = units if embedder is not None else None
+        self._vectors: dict[str, np.ndarray] = {}  # recent query vectors (search, then its key sentences)
         self._store = None
         if embedder is not None:
             self._store = VectorStore(folder / CHROMA, embedder)
@@ -160,9 +167,12 @@ class TextIndex:
             vectors, reused = embed_passages(passages, embedder, cache)
             metadatas = [{"source": p.source, "ref": p.ref} for p in passages]
             index._store.add([p.id for p in passages], [p.search_text for p in passages], metadatas, vectors)
+            if settings.rerank:
+                index._units = _build_units(passages, embedder, folder, cache_dir)
         manifest = {
             "format": INDEX_FORMAT, "passages": len(passages), "embedder": embedder.fingerprint() if embedder else "none",
             "sudachi_mode": settings.sudachi_mode, "synonyms": settings.synonyms, "cached_vectors": reused,
+            "units": len(index._units) if index._units is not None else 0,
             "seconds": round(time.perf_counter() - started, 3),
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -181,7 +191,8 @@ class TextIndex:
         if not (folder / MANIFEST).is_file():
             raise TextSearchError(f"検索インデックスがありません: {folder}（`kakari index build` で作成できます）")
         tokenizer = make_tokenizer(settings.sudachi_mode, settings.synonyms)
-        return cls(passages, settings, folder, BM25Index.load(folder / "bm25"), embedder, tokenizer)
+        units = _load_units(passages, embedder, folder) if settings.rerank and embedder is not None else None
+        return cls(passages, settings, folder, BM25Index.load(folder / "bm25"), embedder, tokenizer, units)
 
     @classmethod
     def open(
@@ -209,11 +220,44 @@ class TextIndex:
         order = np.argsort(-scores, kind="stable")[:depth]
         return {self.passages[i].id: float(scores[i]) for i in order if scores[i] > 0}
 
-    def _dense_ranking(self, query: str, depth: int, sources: Sequence[str] | None) -> dict[str, float]:
-        if self._store is None:
+    def _dense_ranking(self, vector: np.ndarray | None, depth: int, sources: Sequence[str] | None) -> dict[str, float]:
+        if self._store is None or vector is None:
             return {}
         where = {"source": {"$in": list(sources)}} if sources else None
-        return dict(self._store.query(query, depth, where))
+        return dict(self._store.query_vector(vector, depth, where))
+
+    def _closest_units(
+        self, vector: np.ndarray, sources: Sequence[str] | None
+    ) -> tuple[dict[str, Best], dict[str, Best]]:
+        assert self._units is not None
+        sentence, question = self._units.best(vector)
+        if sources:
+            wanted = set(sources)
+            keep = {pid for pid in sentence.keys() | question.keys() if self._source_of(pid) in wanted}
+            sentence = {pid: b for pid, b in sentence.items() if pid in keep}
+            question = {pid: b for pid, b in question.items() if pid in keep}
+        return sentence, question
+
+    def _query_vector(self, query: str) -> np.ndarray | None:
+        if self._embedder is None:
+            return None
+        vector = self._vectors.get(query)
+        if vector is None:
+            vector = self._embedder.embed_query(query)
+            if len(self._vectors) >= QUERY_VECTORS:
+                self._vectors.pop(next(iter(self._vectors)), None)
+            self._vectors[query] = vector
+        return vector
+
+    def closest_sentences(self, query: str, passage_id: str, n: int = 1) -> list[str]:
+        """The passage's ``n`` sentences closest in meaning to ``query``, in document order (empty without units)."""
+        vector = self._query_vector(query)
+        if self._units is None or vector is None:
+            return []
+        return self._units.closest(vector, passage_id, n)
+
+    def _source_of(self, passage_id: str) -> str:
+        return self.passages[self._by_id[passage_id]].source
 
     def search(self, query: str, k: int | None = None, sources: Sequence[str] | None = None) -> list[TextHit]:
         """The ``k`` best passages for ``query`` (optionally only from ``sources``), fused per settings."""
@@ -224,19 +268,51 @@ class TextIndex:
         if method not in fusion.FUSIONS:
             raise TextSearchError(f"不明な融合方法です: {method!r}（使える値: {'、'.join(fusion.FUSIONS)}）")
         depth = min(len(self.passages), max(50, 4 * k))
+        vector = self._query_vector(query) if method != "bm25" else None
         variants: dict[str, dict[str, float]] = {}
         if method != "dense":
             variants["bm25"] = self._bm25_ranking(query, depth, sources)
         if method != "bm25":
-            variants["dense"] = self._dense_ranking(query, depth, sources)
+            variants["dense"] = self._dense_ranking(vector, depth, sources)
         if method == "rrf":
             fused = fusion.rrf({name: list(s) for name, s in variants.items()}, self.settings.rrf_k)
         elif method == "score":
             fused = fusion.score_fusion(variants)
         else:
             fused = sorted(variants[method].items(), key=lambda item: (-item[1], item[0]))
+        closest: dict[str, Best] = {}
+        if self._units is not None and vector is not None:
+            closest, question = self._closest_units(vector, sources)
+            fused = rerank(fused, closest, question)
+            variants["sentence"] = {pid: b.similarity for pid, b in sorted(
+                closest.items(), key=lambda item: (-item[1].similarity, item[0]))}
         ranks = {name: {doc: r for r, doc in enumerate(s, start=1)} for name, s in variants.items()}
         return [
-            TextHit(self.passages[self._by_id[doc]], score, {n: r[doc] for n, r in ranks.items() if doc in r})
+            TextHit(self.passages[self._by_id[doc]], score, {n: r[doc] for n, r in ranks.items() if doc in r},
+                    self._units.units[closest[doc].unit].text if self._units is not None and doc in closest else "")
             for doc, score in fused[:k]
         ]
+
+
+def _build_units(
+    passages: Sequence[Passage], embedder: Embedder, folder: Path, cache_dir: Path | None
+) -> UnitScores:
+    """Embed the sentence and question units (reusing the shipped unit cache) and save them with the index."""
+    units = units_of(passages)
+    shipped = EmbeddingCache.load(cache_path(embedder.name, cache_dir, "units")) if cache_dir else None
+    vectors, _ = embed_passages(units, embedder, shipped)
+    EmbeddingCache.from_vectors(units, vectors, embedder.fingerprint()).save(folder / UNITS)
+    return UnitScores(units, vectors)
+
+
+def _load_units(passages: Sequence[Passage], embedder: Embedder, folder: Path) -> UnitScores:
+    """The unit vectors saved with the index; TextSearchError when any is missing (then ``open`` rebuilds)."""
+    units = units_of(passages)
+    saved = EmbeddingCache.load(folder / UNITS)
+    fingerprint = embedder.fingerprint()
+    found = [saved.lookup(u.id, u.search_text, fingerprint) if saved else None for u in units]
+    if not units:
+        return UnitScores([], np.zeros((0, 0), dtype=np.float32))
+    if any(vector is None for vector in found):
+        raise TextSearchError(f"検索インデックスの文単位ベクトルが揃っていません: {folder / UNITS}")
+    return UnitScores(units, np.array(found, dtype=np.float32).reshape(len(units), -1))

@@ -91,36 +91,105 @@ def units_of(passages: Sequence[Passage], bank: Mapping[str, tuple[str, ...]] | 
     return units
 
 
+@dataclass(frozen=True)
+class Best:
+    """A passage's closest unit to the query: its similarity and its index in ``UnitScores.units``."""
+
+    similarity: float
+    unit: int
+
+
+@dataclass(frozen=True)
+class RerankWeights:
+    """How much the closest sentence and question move a passage against its fused score.
+
+    A similarity ``scale`` below the best candidate's costs as much as the whole fused score range. Chosen
+    on the dev split only (docs/retrieval.md has the figures for dev, heldout and blind separately).
+    """
+
+    sentence: float = 1.0
+    question: float = 0.5
+    scale: float = 0.05
+    no_question: float = 0.15  # a passage no question points to counts this far below the best question
+    extra: int = 20  # passages added from the sentence ranking beyond the fused candidates
+
+
+DEFAULT_WEIGHTS = RerankWeights()
+
+
+def rerank(
+    fused: Sequence[tuple[str, float]], sentence: Mapping[str, Best], question: Mapping[str, Best],
+    weights: RerankWeights = DEFAULT_WEIGHTS,
+) -> list[tuple[str, float]]:
+    """Fused candidates plus the ``extra`` best by sentence, ordered by the combined score; best first.
+
+    score = fused / max fused + w_s · (sentence − best sentence) / scale + w_q · (question − best question) / scale,
+    over the candidates. A passage without sentence units keeps its fused score; one without a question unit
+    counts ``no_question`` below the best question.
+    """
+    base = dict(fused)
+    by_sentence = sorted(sentence, key=lambda pid: (-sentence[pid].similarity, pid))
+    candidates = list(base) + [pid for pid in by_sentence[: weights.extra] if pid not in base]
+    if not candidates:
+        return []
+    top_fused = max((v for v in base.values() if v > 0), default=1.0)
+    sims = [sentence[pid].similarity for pid in candidates if pid in sentence]
+    asks = [question[pid].similarity for pid in candidates if pid in question]
+    top_sentence = max(sims, default=0.0)
+    top_question = max(asks, default=0.0)
+
+    def score(pid: str) -> float:
+        total = base.get(pid, 0.0) / top_fused
+        if pid in sentence:
+            total += weights.sentence * (sentence[pid].similarity - top_sentence) / weights.scale
+        if asks:
+            gap = top_question - question[pid].similarity if pid in question else weights.no_question
+            total -= weights.question * gap / weights.scale
+        return total
+
+    scored = [(pid, score(pid)) for pid in candidates]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
 class UnitScores:
-    """Each passage's best unit similarity to a query vector (sentences and questions kept apart)."""
+    """Each passage's closest sentence and closest question to a query vector."""
 
     def __init__(self, units: Sequence[Unit], vectors: np.ndarray) -> None:
         self.units = tuple(units)
         self._vectors = np.asarray(vectors, dtype=np.float32)
-        self._passage = np.array([u.passage_id for u in self.units])
+        self._ids = list(dict.fromkeys(u.passage_id for u in self.units))
+        row = {pid: i for i, pid in enumerate(self._ids)}
+        self._passage = np.array([row[u.passage_id] for u in self.units], dtype=np.int64)
         self._question = np.array([u.kind == QUESTION for u in self.units], dtype=bool)
+        grouped: dict[str, list[int]] = {}
+        for i, unit in enumerate(self.units):
+            if unit.kind == SENTENCE:
+                grouped.setdefault(unit.passage_id, []).append(i)
+        self._sentence_rows = {pid: np.array(rows, dtype=np.int64) for pid, rows in grouped.items()}
 
     def __len__(self) -> int:
         return len(self.units)
 
-    def best(self, query: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-        """(best sentence similarity, best question similarity) per passage id."""
+    def _best_of(self, sims: np.ndarray, mask: np.ndarray) -> dict[str, Best]:
+        rows = np.flatnonzero(mask)
+        order = rows[np.argsort(-sims[rows], kind="stable")]
+        passages, first = np.unique(self._passage[order], return_index=True)
+        return {self._ids[p]: Best(float(sims[order[i]]), int(order[i])) for p, i in zip(passages, first, strict=True)}
+
+    def closest(self, query: np.ndarray, passage_id: str, n: int = 1) -> list[str]:
+        """The texts of the passage's ``n`` sentences closest to the query, in document order."""
+        rows = self._sentence_rows.get(passage_id)
+        if rows is None:
+            return []
+        sims = np.einsum("ij,j->i", self._vectors[rows], np.asarray(query, dtype=np.float32))
+        chosen = sorted(rows[np.argsort(-sims, kind="stable")[:n]])
+        return [self.units[i].text for i in chosen]
+
+    def best(self, query: np.ndarray) -> tuple[dict[str, Best], dict[str, Best]]:
+        """(closest sentence, closest question) per passage id."""
         if not self.units:
             return {}, {}
-        sims = self._vectors @ np.asarray(query, dtype=np.float32)
-        sentence: dict[str, float] = {}
-        question: dict[str, float] = {}
-        for pid, is_question, sim in zip(self._passage, self._question, sims, strict=True):
-            table = question if is_question else sentence
-            if sim > table.get(pid, -1.0):
-                table[str(pid)] = float(sim)
-        return sentence, question
-
-    def best_sentence(self, query: np.ndarray, passage_id: str) -> tuple[int, float] | None:
-        """(unit index, similarity) of the passage's sentence closest to the query."""
-        rows = np.flatnonzero((self._passage == passage_id) & ~self._question)
-        if rows.size == 0:
-            return None
-        sims = self._vectors[rows] @ np.asarray(query, dtype=np.float32)
-        i = int(np.argmax(sims))
-        return int(rows[i]), float(sims[i])
+        # einsum, not BLAS: OpenBLAS worker threads left spinning after a matmul slow the next query
+        # embedding (onnxruntime) down by half on two cores, for a product that takes 0.2 ms in one thread
+        sims = np.einsum("ij,j->i", self._vectors, np.asarray(query, dtype=np.float32))
+        return self._best_of(sims, ~self._question), self._best_of(sims, self._question)

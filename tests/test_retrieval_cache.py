@@ -63,7 +63,7 @@ def test_build_reuses_only_matching_vectors(  # type: ignore[no-untyped-def]
     tmp_path, passages, cache_dir, change, version, expected_embedded
 ) -> None:
     edited, model = _edit(passages, change), FakeEmbedder(version)
-    index = TextIndex.build(edited, RetrievalSettings(fusion="dense"), tmp_path / "index", model, cache_dir)
+    index = TextIndex.build(edited, RetrievalSettings(fusion="dense", rerank=False), tmp_path / "index", model, cache_dir)
     expected = len(edited) if expected_embedded == "all" else expected_embedded
     assert len(model.embedded) == expected
     assert index.manifest["cached_vectors"] == len(edited) - expected
@@ -73,7 +73,7 @@ def test_build_reuses_only_matching_vectors(  # type: ignore[no-untyped-def]
 
 def test_changed_text_is_served_with_its_new_vector(tmp_path, passages, cache_dir) -> None:  # type: ignore[no-untyped-def]
     edited, model = _edit(passages, "text"), FakeEmbedder()
-    index = TextIndex.build(edited, RetrievalSettings(fusion="dense"), tmp_path / "index", model, cache_dir)
+    index = TextIndex.build(edited, RetrievalSettings(fusion="dense", rerank=False), tmp_path / "index", model, cache_dir)
     hit = index.search(edited[0].search_text, 1)[0]  # the fake query vector equals the fresh passage vector
     assert hit.passage.id == edited[0].id and hit.score == pytest.approx(1.0, abs=1e-3)
 

@@ -12,7 +12,15 @@ from corpus.settings import Settings
 from evals.harness import gate, load_thresholds, run_eval
 from evals.report import summary_table, write_reports
 from evals.scoring import AssistantLike
-from evals.suites import ALL_SPLITS, QUICK_SUITES, SUITE_NAMES, SuiteError, active_records_path, load_records
+from evals.suites import (
+    ALL_SPLITS,
+    BLIND_SPLITS,
+    QUICK_SUITES,
+    SUITE_NAMES,
+    SuiteError,
+    active_records_path,
+    load_records,
+)
 
 
 def assistant_factory(settings: Settings) -> AssistantLike:
@@ -24,16 +32,16 @@ def _splits(split: str) -> tuple[str, ...]:
     if split == "all":
         return ALL_SPLITS
     if split not in ALL_SPLITS:
-        typer.echo(f"エラー: --split は dev / heldout / blind / all のいずれかです（{split}）", err=True)
+        typer.echo(f"エラー: --split は {' / '.join(ALL_SPLITS)} / all のいずれかです（{split}）", err=True)
         raise typer.Exit(2)
     return (split,)
 
 
 SuiteOpt = Annotated[list[str] | None, typer.Option("--suite", help=f"評価セット（複数可）: {', '.join(SUITE_NAMES)}")]
-SplitOpt = Annotated[str, typer.Option("--split", help="dev / heldout / blind / all")]
+SplitOpt = Annotated[str, typer.Option("--split", help=f"{' / '.join(ALL_SPLITS)} / all（all はすべての分割）")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="レポートの出力先（既定: データフォルダ/evals）")]
 GateOpt = Annotated[bool, typer.Option("--gate", help="基準値（evals/thresholds.toml）を下回ったら終了コード 1")]
-QuickOpt = Annotated[bool, typer.Option("--quick", help="CI 用の短縮版（qa・facility・safety・intent の dev と blind、アブレーションなし）")]
+QuickOpt = Annotated[bool, typer.Option("--quick", help="CI 用の短縮版（qa・facility・safety・intent の dev と blind 分割、アブレーションなし）")]
 AblationOpt = Annotated[bool, typer.Option("--ablations/--no-ablations", help="検索設定のアブレーションを実行する")]
 RecordsOpt = Annotated[Path | None, typer.Option("--records", help="正解集合の計算に使う医療機関データ（JSONL）")]
 
@@ -56,7 +64,7 @@ def evaluate(
         typer.echo(f"エラー: 不明な評価セットです: {', '.join(unknown)}（選べるもの: {', '.join(SUITE_NAMES)}）", err=True)
         raise typer.Exit(2)
     suites = list(QUICK_SUITES) if quick and not suite else (suite or list(SUITE_NAMES))
-    splits = ("dev", "blind") if quick else _splits(split)
+    splits = ("dev", *BLIND_SPLITS) if quick else _splits(split)
     try:
         facility_records = load_records(records or active_records_path(settings.data_dir))
     except (OSError, ValueError) as exc:

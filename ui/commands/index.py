@@ -16,6 +16,7 @@ from corpus.store import CorpusMissingError, load_passages
 from retrieval.embedders import Embedder, EmbedderError, make_embedder
 from retrieval.embedding_cache import SHIPPED_CACHE_DIR, EmbeddingCache, cache_path, embed_passages
 from retrieval.text_search import TextIndex, TextSearchError
+from retrieval.units import units_of
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -30,13 +31,17 @@ def _show_progress() -> None:
     logger.setLevel(logging.INFO)
 
 
-def write_cache(passages: Sequence[Passage], embedder: Embedder, folder: Path, fresh: bool) -> str:
-    """Embed the passages (reusing matching cached vectors unless ``fresh``) and write the cache file."""
-    path = cache_path(embedder.name, folder)
-    previous = None if fresh else EmbeddingCache.load(path)
-    vectors, reused = embed_passages(passages, embedder, previous)
-    EmbeddingCache.from_vectors(passages, vectors, embedder.fingerprint()).save(path)
-    return f"埋め込みキャッシュ: {path}（{len(passages)} 件、うち既存のベクトルを再利用 {reused} 件）"
+def write_cache(passages: Sequence[Passage], embedder: Embedder, folder: Path, fresh: bool) -> list[str]:
+    """Embed the passages and their sentence units (reusing matching cached vectors unless ``fresh``) and
+    write both cache files; one Japanese note per file."""
+    notes = []
+    for kind, items in (("embeddings", list(passages)), ("units", units_of(passages))):
+        path = cache_path(embedder.name, folder, kind)
+        previous = None if fresh else EmbeddingCache.load(path)
+        vectors, reused = embed_passages(items, embedder, previous)
+        EmbeddingCache.from_vectors(items, vectors, embedder.fingerprint()).save(path)
+        notes.append(f"埋め込みキャッシュ: {path}（{len(items)} 件、うち既存のベクトルを再利用 {reused} 件）")
+    return notes
 
 
 def _build(
@@ -49,7 +54,7 @@ def _build(
     if write:
         if embedder is None:
             raise EmbedderError("埋め込みモデルが none のため、埋め込みキャッシュは書けません（--embedder で指定してください）")
-        notes.append(write_cache(passages, embedder, cache_dir, fresh=force))
+        notes += write_cache(passages, embedder, cache_dir, fresh=force)
     if force or write:
         return TextIndex.build(passages, retrieval, index_dir, embedder, cache_dir=cache_dir), notes
     return TextIndex.open(passages, retrieval, index_dir, embedder, cache_dir), notes
