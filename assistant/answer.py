@@ -73,6 +73,38 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A verbatim extract shown under an answer, with where it is from and why it is there."""
+
+    where: str  # 「Q11（Ｑ＆Ａ集（別添8）、P.65）」
+    text: str
+    label: str = ""  # 「ガイドラインの該当箇所」「あわせて」…; empty for the main passage
+
+    def to_dict(self) -> dict[str, str]:
+        return {"where": self.where, "text": self.text, "label": self.label}
+
+
+@dataclass(frozen=True)
+class AnswerBody:
+    """A document answer in parts: the key sentences, the quotes, the related Q&A (and a case's fields).
+
+    ``summary`` is verbatim text of the best passage; ``source`` says where it is from.
+    """
+
+    summary: tuple[str, ...]
+    source: str
+    quotes: tuple[Quote, ...] = ()
+    related: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # (label, value) of a 事例: 地域, 取組の中心, 背景・課題…
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": list(self.summary), "source": self.source, "title": self.title,
+                "quotes": [q.to_dict() for q in self.quotes], "related": list(self.related),
+                "fields": [{"label": k, "value": v} for k, v in self.fields]}
+
+
+@dataclass(frozen=True)
 class Answer:
     """Everything one turn produced: text, facilities, citations, the understood conditions."""
 
@@ -93,6 +125,7 @@ class Answer:
     meta: dict[str, Any] = field(default_factory=dict)
     unapplied: tuple[Wish, ...] = ()  # wishes that could not become conditions (said in the answer too)
     understanding: dict[str, Any] | None = None  # the typed reading of the message (assistant/understanding.py)
+    body: AnswerBody | None = None  # a guideline / Q&A / 事例 answer in parts (assistant/documents.py)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `kakari ask --json` and `POST /api/chat`."""
@@ -111,4 +144,5 @@ class Answer:
             "safety": {"emergency": self.emergency, "numbers": list(self.numbers)},
             "unapplied": [w.to_dict() for w in self.unapplied],
             "understanding": self.understanding,
+            "body": self.body.to_dict() if self.body is not None else None,
         }

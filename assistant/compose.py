@@ -10,7 +10,6 @@ from assistant.honesty import Wish, unapplied_lines
 from assistant.numbered import CASE_COUNT, QA_COUNT, NumberedRef
 from assistant.where import Where
 from corpus.facility import KIND_LABELS, Facility
-from corpus.passage import Passage
 from retrieval.filters import FacilityFilter
 
 SAMPLE_NOTICE = ("表示している医療機関はすべて架空のサンプルデータです（実在しません）。"
@@ -114,31 +113,6 @@ def partner_evidence(f: Facility) -> list[tuple[str, str, str]]:
 
 # A background document (社保審資料, 健保連の提言, 経営レポート, 説明資料) proposes or reports; it does not say how the
 # current system works. The guideline does (and it does not certify "good" かかりつけ医: 第1章).
-REFERENCE_NOTE = ("※次の引用は背景の参考資料（提言・報告・説明資料）で、現行の報告制度を定めたものではありません。"
-                  "制度の内容はガイドライン・Ｑ＆Ａ集で確認してください。")
-
-
-def guideline_answer(best: Passage, where_text: str, quote: str, related: Sequence[str],
-                     support: tuple[str, str] | None = None, also: Sequence[tuple[str, str]] = ()) -> str:
-    """Quote the best passage with its Q number / section and page, the guideline section behind a Q&A answer
-    (``support`` = (where, quote)), further passages that hold the fact (``also``, each with its own place),
-    then the related Q&A."""
-    lines = [f"{where_text}によると：", "", f"> {quote}"]
-    if best.source == "case":
-        lines.insert(0, f"取組事例集の{best.ref}「{best.title}」が参考になります。")
-    if best.source == "reference":
-        lines.insert(0, REFERENCE_NOTE)
-    if support is not None:
-        lines += ["", f"ガイドラインの該当箇所：{support[0]}", "", f"> {support[1]}"]
-    for where_text_also, quote_also in also:
-        background = "参考資料" in where_text_also
-        lines += ["", f"{'背景として（提言・報告であり現行制度の定めではありません）' if background else 'あわせて'}："
-                      f"{where_text_also}", "", f"> {quote_also}"]
-    if related:
-        lines += ["", "関連するＱ＆Ａ：", *[f"- {r}" for r in related]]
-    return "\n".join(lines)
-
-
 def not_found_text() -> str:
     """When no passage matches a guideline question."""
     return ("ガイドライン・Ｑ＆Ａ集・取組事例集の中に、この質問に当てはまる記述を見つけられませんでした。"

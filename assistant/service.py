@@ -9,12 +9,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant import safety
+from assistant import documents, safety
 from assistant.answer import Answer, FacilityHit
 from assistant.compose import (
     DATASET_NOTICE,
     SAMPLE_NOTICE,
-    guideline_answer,
     missing_number_text,
     not_found_text,
 )
@@ -31,12 +30,12 @@ from assistant.texts import (
     PassageSearcher,
     TermWeights,
     Tokenizer,
+    best_sentence,
     citation_of,
     confident_match,
     prefer_qa,
     second_passage,
     supporting_guideline,
-    where_of,
 )
 from assistant.turns import FacilityTurns
 from assistant.understanding import Intent, Prior, Refusal, Understanding, understand
@@ -269,18 +268,23 @@ class Assistant:
         found = self._passages_for(text)
         if not found:
             return Answer("guideline", "\n".join([*notes, not_found_text()]))
-        best = found[0][0]
-        support = supporting_guideline(found)
-        extra = second_passage(found, text, self.tokenize, exclude=(best, support))
+        best = self._holder(found[0][0], text)
+        found = [(best, found[0][1]), *found[1:]]
+        named_best = named is not None and named.exists and best.ref == named.ref
+        support = supporting_guideline(found) if not named_best or best.source == "qa" else None
+        extra = None if named_best else second_passage(found, text, self.tokenize, exclude=(best, support))
         related_qa = [p for p, _ in found[1:] if p.source == "qa" and p.ref != best.ref and p is not extra][:3]
         related = [f"{p.ref} {p.title}（P.{p.page}）" for p in related_qa]
         quoted = [best, *(p for p in (support, extra) if p is not None)]
         citations = [citation_of(p, text, self.tokenize) for p in [*quoted, *related_qa]]
-        also = [(where_of(p), c.quote) for p, c in zip(quoted[1:], citations[1:], strict=False)]
-        body = guideline_answer(best, where_of(best), citations[0].quote, related,
-                                also[0] if support else None, also[1:] if support else also)
-        answer = Answer("guideline", "\n".join([*notes, body]), citations=tuple(citations),
-                        suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related))
+        quotes = {id(p): c.quote for p, c in zip(quoted, citations, strict=False)}
+        body = documents.build_body(
+            best, lambda ps, n: self.searcher.closest_sentences(text, ps, n),
+            lambda p: best_sentence(p, text, self.tokenize), named=named_best, support=support,
+            also=[extra] if extra is not None else [], related=related,
+            quotes_of=lambda p: quotes.get(id(p)) or citation_of(p, text, self.tokenize).quote)
+        answer = Answer("guideline", "\n".join([*notes, documents.render(body, best)]), citations=tuple(citations),
+                        suggestions=tuple(f"関連するＱ＆Ａ：{r}" for r in related), body=body)
         return self._rephrased(answer)
 
     def _passages_for(self, text: str) -> list[tuple[Passage, float]]:
@@ -301,6 +305,17 @@ class Assistant:
             if official is not None and self.matches_passages(text, [official]):
                 found = [official] + [(p, s) for p, s in found if p is not official[0]]
         return found
+
+    def _holder(self, best: Passage, text: str) -> Passage:
+        """For a section split into several passages, the part holding the sentence closest to the question
+        (the section is what is cited; the part decides the quote and its page)."""
+        if best.source not in ("guideline", "form"):
+            return best
+        section = [p for p in self._all_passages() if p.source == best.source and p.ref == best.ref]
+        if len(section) < 2:
+            return best
+        near = self.searcher.closest_sentences(text, section, 1)
+        return next((p for p in section if near and near[0] in p.text), best)
 
     def _all_passages(self) -> tuple[Passage, ...]:
         if self._passages is None:

@@ -24,6 +24,10 @@ class PassageSearcher(Protocol):
 
     def search(self, query: str, k: int, sources: Sequence[str] | None) -> list[tuple[Passage, float]]: ...
 
+    def closest_sentences(self, query: str, passages: Sequence[Passage], n: int) -> list[str]:
+        """The ``n`` sentences of these passages closest in meaning to ``query`` (empty when it cannot tell)."""
+        ...
+
 
 class BM25PassageSearcher:
     """In-memory BM25 over the passages with the project tokeniser (used when no TextIndex is built)."""
@@ -47,6 +51,10 @@ class BM25PassageSearcher:
             out.append((passage, score))
         return out
 
+    def closest_sentences(self, query: str, passages: Sequence[Passage], n: int) -> list[str]:
+        """BM25 has no sentence vectors: the word-overlap choice (``best_sentence``) is used instead."""
+        return []
+
 
 class IndexSearcher:
     """Adapter over the retrieval ``TextIndex`` (hybrid BM25 + dense, as configured)."""
@@ -57,6 +65,10 @@ class IndexSearcher:
     def search(self, query: str, k: int, sources: Sequence[str] | None) -> list[tuple[Passage, float]]:
         """Top ``k`` passages with their fused scores."""
         return [(hit.passage, hit.score) for hit in self.index.search(query, k, sources)]
+
+    def closest_sentences(self, query: str, passages: Sequence[Passage], n: int) -> list[str]:
+        """The sentence units of the index closest to ``query`` (re-ranked indexes only)."""
+        return self.index.closest_sentences(query, [p.id for p in passages], n)
 
 
 QA_MARGIN = 0.2  # share of the top-list score spread within which a Q&A item counts as tied with the best
@@ -193,6 +205,35 @@ def best_overlap(passage: Passage, query: str, tokenize: Tokenizer | None) -> in
     """How many distinct query tokens the passage's best sentence shares (0 without a query)."""
     units = split_sentences(_answer_part(passage))
     return max(_overlaps(units, query, tokenize), default=0)
+
+
+def is_note(unit: str) -> bool:
+    """A footnote body (「［注7］…」): it explains a word, it does not answer on its own."""
+    return bool(_NOTE.match(unit))
+
+
+def list_after(units: Sequence[str], i: int, limit: int) -> list[int]:
+    """When unit ``i`` announces a list (「以下の…」, 「【報告事項】」, a trailing 「：」), the indexes of the items
+    that follow it, while they fit in ``limit`` characters; empty otherwise."""
+    if not _LEAD_IN.search(units[i]):
+        return []
+    out: list[int] = []
+    size = 0
+    for j in range(i + 1, len(units)):
+        if not _ITEM.match(units[j]) or _NOTE.match(units[j]) or size + len(units[j]) > limit:
+            break
+        out.append(j)
+        size += len(units[j])
+    return out
+
+
+def best_sentence(passage: Passage, query: str, tokenize: Tokenizer | None) -> str:
+    """The sentence sharing most distinct query tokens (earliest on ties); empty when none shares any."""
+    units = split_sentences(_answer_part(passage))
+    overlaps = _overlaps(units, query, tokenize)
+    if not units or not max(overlaps):
+        return ""
+    return units[max(range(len(units)), key=lambda i: (overlaps[i], -i))]
 
 
 def _window(units: Sequence[str], overlaps: Sequence[int], limit: int) -> tuple[int, int]:

@@ -95,7 +95,8 @@ def summary_splits(splits: tuple[str, ...]) -> list[str]:
 
 def summaries_for(results: Sequence[CaseResult], suites: Sequence[str], splits: tuple[str, ...]) -> list[Summary]:
     """One summary per suite and split label."""
-    return [summarise(results, suite, split) for suite in suites for split in summary_splits(splits)]
+    summaries = [summarise(results, suite, split) for suite in suites for split in summary_splits(splits)]
+    return [s for s in summaries if s.n or s.split not in BLIND_SPLITS]  # a blind split may skip a suite
 
 
 def ablation_variants(base: Settings) -> dict[str, Settings]:

@@ -249,12 +249,13 @@ class TextIndex:
             self._vectors[query] = vector
         return vector
 
-    def closest_sentences(self, query: str, passage_id: str, n: int = 1) -> list[str]:
-        """The passage's ``n`` sentences closest in meaning to ``query``, in document order (empty without units)."""
+    def closest_sentences(self, query: str, passage_ids: Sequence[str], n: int = 1) -> list[str]:
+        """The ``n`` sentences of these passages (one section's chunks) closest in meaning to ``query``, in
+        document order; empty without sentence units."""
         vector = self._query_vector(query)
         if self._units is None or vector is None:
             return []
-        return self._units.closest(vector, passage_id, n)
+        return self._units.closest(vector, passage_ids, n)
 
     def _source_of(self, passage_id: str) -> str:
         return self.passages[self._by_id[passage_id]].source

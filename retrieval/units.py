@@ -176,11 +176,12 @@ class UnitScores:
         passages, first = np.unique(self._passage[order], return_index=True)
         return {self._ids[p]: Best(float(sims[order[i]]), int(order[i])) for p, i in zip(passages, first, strict=True)}
 
-    def closest(self, query: np.ndarray, passage_id: str, n: int = 1) -> list[str]:
-        """The texts of the passage's ``n`` sentences closest to the query, in document order."""
-        rows = self._sentence_rows.get(passage_id)
-        if rows is None:
+    def closest(self, query: np.ndarray, passage_ids: Sequence[str], n: int = 1) -> list[str]:
+        """The texts of the ``n`` sentences of these passages closest to the query, in document order."""
+        groups = [self._sentence_rows[pid] for pid in passage_ids if pid in self._sentence_rows]
+        if not groups:
             return []
+        rows = np.concatenate(groups)
         sims = np.einsum("ij,j->i", self._vectors[rows], np.asarray(query, dtype=np.float32))
         chosen = sorted(rows[np.argsort(-sims, kind="stable")[:n]])
         return [self.units[i].text for i in chosen]

@@ -244,7 +244,7 @@ def test_places_in_kana_and_ward_stems(message: str, codes: set[str]) -> None:
 
 
 def test_a_background_document_is_labelled_as_not_the_current_system(assistant_kochi) -> None:  # type: ignore[no-untyped-def]
-    from assistant.compose import REFERENCE_NOTE
+    from assistant.documents import REFERENCE_NOTE
 
     answer = assistant_kochi.ask("健保連はかかりつけ医についてどんな提言をしている？").to_dict()
     assert answer["citations"][0]["source"] == "reference"

@@ -78,10 +78,10 @@ def test_index_keeps_units_and_returns_the_closest_sentence(tmp_path: Path, pass
     assert (index.folder / UNITS).is_file() and index.manifest["units"] == len(units_of(passages))
     top = index.search("夜間の診療はどうなっている", 3)[0]
     assert top.sentence and top.sentence in top.passage.text and "sentence" in top.ranks
-    assert index.closest_sentences("夜間の診療はどうなっている", top.passage.id) == [top.sentence]
-    two = index.closest_sentences("夜間の診療はどうなっている", top.passage.id, 2)
+    assert index.closest_sentences("夜間の診療はどうなっている", [top.passage.id]) == [top.sentence]
+    two = index.closest_sentences("夜間の診療はどうなっている", [top.passage.id], 2)
     assert top.sentence in two and all(t in top.passage.text for t in two)
-    assert index.closest_sentences("夜間", "no-such-passage") == []
+    assert index.closest_sentences("夜間", ["no-such-passage"]) == []
     only = index.search("夜間の診療", 5, sources=["guideline"])
     assert only and {h.passage.source for h in only} == {"guideline"}
     loaded = TextIndex.load(passages, settings, tmp_path, embedder=KeywordEmbedder())

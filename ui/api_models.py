@@ -136,6 +136,32 @@ class CitationModel(BaseModel):
     quote: str = ""
 
 
+class QuoteModel(BaseModel):
+    """A verbatim extract under a document answer (where it is from, why it is shown)."""
+
+    where: str
+    text: str
+    label: str = ""
+
+
+class CaseFieldModel(BaseModel):
+    """One field of a 事例 answer (地域, 取組の中心, 背景・課題, 取組概要, 効果…)."""
+
+    label: str
+    value: str
+
+
+class AnswerBodyModel(BaseModel):
+    """A guideline / Q&A / 事例 answer in parts: key sentences first (verbatim), then quotes and related Q&A."""
+
+    summary: list[str] = []
+    source: str = ""
+    title: str = ""
+    quotes: list[QuoteModel] = []
+    related: list[str] = []
+    fields: list[CaseFieldModel] = []
+
+
 class AnswerModel(BaseModel):
     """The answer JSON (same as `kakari ask --json`)."""
 
@@ -152,6 +178,7 @@ class AnswerModel(BaseModel):
     session_id: str = ""
     notice: str = ""
     safety: dict[str, Any] = {}
+    body: AnswerBodyModel | None = None
 
 
 class FacilityModel(BaseModel):
