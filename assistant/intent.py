@@ -33,6 +33,7 @@ _RULE_QUESTION = re.compile(
 )
 # Signs of a real search: a search verb, 「…してくれる」, or asking for somewhere to go.
 _FIND = r"探|さが|紹介|どこ|一覧|リスト|候補|行きたい|行ける|かかりたい|受診(でき|したい)"
+_FIND_RE = re.compile(_FIND)
 _SEARCH_VERB = re.compile(_FIND + r"|くれ(る|ます|ない|た)|もらえ|見つけ|近く|近所|最寄")
 _WEAK_GUIDELINE = re.compile(r"かかりつけ医|報告|機能|手続|体制|仕組み|どのよう|どうすれば|どうなって|何を|なにを")
 # Words that ask for places to go (strong), and question words any question may use (weak).
@@ -108,6 +109,11 @@ def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search
     if text_match is not None and text_match(text):
         return "guideline", False  # no word of the domain, but the guideline / Q&A clearly speaks about it
     return "out_of_scope", False
+
+
+def explicit_search(parsed: ParsedQuery) -> bool:
+    """The message asks to find somewhere (「探して」「どこ」「紹介して」「近くの」), not only about something."""
+    return bool(_FIND_RE.search(parsed.text) or parsed.near or parsed.postal or parsed.latlng)
 
 
 def located_search(parsed: ParsedQuery, place: bool) -> bool:

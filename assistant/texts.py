@@ -28,6 +28,10 @@ class PassageSearcher(Protocol):
         """The ``n`` sentences of these passages closest in meaning to ``query`` (empty when it cannot tell)."""
         ...
 
+    def closeness(self, query: str) -> float:
+        """How close ``query`` is to a question the documents answer (0.0 when it cannot tell)."""
+        ...
+
 
 class BM25PassageSearcher:
     """In-memory BM25 over the passages with the project tokeniser (used when no TextIndex is built)."""
@@ -55,6 +59,10 @@ class BM25PassageSearcher:
         """BM25 has no sentence vectors: the word-overlap choice (``best_sentence``) is used instead."""
         return []
 
+    def closeness(self, query: str) -> float:
+        """No vectors, no opinion."""
+        return 0.0
+
 
 class IndexSearcher:
     """Adapter over the retrieval ``TextIndex`` (hybrid BM25 + dense, as configured)."""
@@ -69,6 +77,10 @@ class IndexSearcher:
     def closest_sentences(self, query: str, passages: Sequence[Passage], n: int) -> list[str]:
         """The sentence units of the index closest to ``query`` (re-ranked indexes only)."""
         return self.index.closest_sentences(query, [p.id for p in passages], n)
+
+    def closeness(self, query: str) -> float:
+        """The best similarity to a Q&A question or bank question (see ``TextIndex.closeness``)."""
+        return self.index.closeness(query)
 
 
 QA_MARGIN = 0.2  # share of the top-list score spread within which a Q&A item counts as tied with the best

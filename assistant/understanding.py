@@ -78,6 +78,7 @@ class Understanding:
     unapplied: tuple[Wish, ...] = ()
     english: bool = False
     semantic: tuple[str, ...] = field(default=())  # labels the semantic layer contributed
+    tentative: bool = False  # only a weak sign chose the intent (no precise rule, the semantic layer unsure)
 
     def to_dict(self) -> dict[str, object]:
         """JSON form (``understanding`` of the answer)."""
@@ -88,7 +89,7 @@ class Understanding:
             "conditions": [{"name": c.name, "value": c.value, "span": self.parsed.text[c.start:c.end],
                             "source": c.source} for c in self.parsed.conditions],
             "unapplied": [w.to_dict() for w in self.unapplied], "english": self.english,
-            "semantic": list(self.semantic),
+            "semantic": list(self.semantic), "tentative": self.tentative,
         }
 
 
@@ -176,6 +177,7 @@ class _Reading:
     text_match: Callable[[str], bool] | None
     english: bool = False
     raw: str = ""  # the message as written (an English question is embedded as it is)
+    firm: bool = True  # the intent rule that decided was a precise one (set by ``intent``)
 
     @property
     def text(self) -> str:
@@ -185,7 +187,7 @@ class _Reading:
              refusal: Refusal = Refusal.NONE, injected: bool = False, doubt: bool = False, unplaced: str = "",
              wishes: tuple[Wish, ...] = (), english: bool = False) -> Understanding:
         return Understanding(self.text, self.parsed, intent, reason, self.check, self.place, operation, refusal,
-                             doubt, injected, unplaced, wishes, english, tuple(self.labels))
+                             doubt, injected, unplaced, wishes, english, tuple(self.labels), not self.firm)
 
     def emergency_doubt(self) -> str:
         """"emergency", "doubt" or "": the semantic layer's view when the lexicon found no emergency."""
@@ -246,6 +248,7 @@ class _Reading:
         named = bool(self.place.where or self.place.question)
         routed, firm = rules.route_decision(p, self.check, self.prior.has_search, self.prior.previous_intent,
                                             place=named, text_match=self.text_match)
+        self.firm = firm
         if self.semantic is not None and (not firm or self.english):
             ranked = self.semantic.ranked(self.raw if self.english else self.text, ("intent",))
             best = ranked[0] if ranked else None
@@ -253,6 +256,7 @@ class _Reading:
             if best is not None and best.value != routed and best.score >= THRESHOLDS[key] \
                     and best.score - ranked[1].score >= MARGINS[key]:
                 self.labels.append(best.label)
+                self.firm = True  # the layer is sure (threshold and margin met)
                 return Intent(best.value), f"semantic:{best.label}"
         return Intent(routed), f"rule:{routed}"
 

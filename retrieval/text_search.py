@@ -249,6 +249,14 @@ class TextIndex:
             self._vectors[query] = vector
         return vector
 
+    def closeness(self, query: str) -> float:
+        """How close ``query`` comes to any question the documents answer (the Q&A questions and the question
+        bank): the best cosine similarity, 0.0 without sentence units."""
+        vector = self._query_vector(query)
+        if self._units is None or vector is None:
+            return 0.0
+        return self._units.closest_question(vector)
+
     def closest_sentences(self, query: str, passage_ids: Sequence[str], n: int = 1) -> list[str]:
         """The ``n`` sentences of these passages (one section's chunks) closest in meaning to ``query``, in
         document order; empty without sentence units."""

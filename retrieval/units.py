@@ -186,6 +186,12 @@ class UnitScores:
         chosen = sorted(rows[np.argsort(-sims, kind="stable")[:n]])
         return [self.units[i].text for i in chosen]
 
+    def closest_question(self, query: np.ndarray) -> float:
+        """The best similarity of any question unit to the query (0.0 when there are none)."""
+        if not self._question.any():
+            return 0.0
+        return float(np.einsum("ij,j->i", self._vectors[self._question], np.asarray(query, dtype=np.float32)).max())
+
     def best(self, query: np.ndarray) -> tuple[dict[str, Best], dict[str, Best]]:
         """(closest sentence, closest question) per passage id."""
         if not self.units:
