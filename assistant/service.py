@@ -316,10 +316,8 @@ class Assistant:
 
     def _close_to_documents(self, text: str) -> bool:
         """The message comes close to a question the documents answer (calibrated per embedder)."""
-        searcher = self.searcher
-        embedder = searcher.index.embedder if isinstance(searcher, IndexSearcher) else None
-        threshold = DOCUMENT_CLOSENESS.get(embedder.name) if embedder is not None else None
-        return threshold is not None and searcher.closeness(text) >= threshold
+        threshold = DOCUMENT_CLOSENESS.get(self.searcher.embedder_name)
+        return threshold is not None and self.searcher.closeness(text) >= threshold
 
     def _with_documents(self, clarify: Answer, text: str) -> Answer:
         """A question read only weakly as a search, with no place: ask where, and also say what the documents

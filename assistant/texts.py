@@ -32,6 +32,11 @@ class PassageSearcher(Protocol):
         """How close ``query`` is to a question the documents answer (0.0 when it cannot tell)."""
         ...
 
+    @property
+    def embedder_name(self) -> str:
+        """The dense model behind ``closeness`` ("none" without one): thresholds are calibrated per model."""
+        ...
+
 
 class BM25PassageSearcher:
     """In-memory BM25 over the passages with the project tokeniser (used when no TextIndex is built)."""
@@ -63,6 +68,10 @@ class BM25PassageSearcher:
         """No vectors, no opinion."""
         return 0.0
 
+    @property
+    def embedder_name(self) -> str:
+        return "none"
+
 
 class IndexSearcher:
     """Adapter over the retrieval ``TextIndex`` (hybrid BM25 + dense, as configured)."""
@@ -81,6 +90,10 @@ class IndexSearcher:
     def closeness(self, query: str) -> float:
         """The best similarity to a Q&A question or bank question (see ``TextIndex.closeness``)."""
         return self.index.closeness(query)
+
+    @property
+    def embedder_name(self) -> str:
+        return self.index.embedder.name if self.index.embedder is not None else "none"
 
 
 QA_MARGIN = 0.2  # share of the top-list score spread within which a Q&A item counts as tied with the best

@@ -20,7 +20,9 @@ import numpy as np
 
 from corpus.passage import Passage
 
-QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "passage_questions.toml"
+DATA = Path(__file__).resolve().parent / "data"
+# The doc-side question bank: the first file per passage, the second in three voices (住民・ケアマネ等・自治体).
+QUESTIONS_FILES: tuple[Path, ...] = (DATA / "passage_questions.toml", DATA / "passage_questions_voices.toml")
 UNIT_SOURCES: tuple[str, ...] = ("qa", "guideline", "case", "form", "reference")
 MIN_UNIT = 6  # shorter fragments (「可」, 「※」) say nothing on their own
 SENTENCE, QUESTION = "sentence", "question"
@@ -53,18 +55,26 @@ def _body(passage: Passage) -> str:
 
 
 @cache
-def question_bank(path: Path = QUESTIONS_FILE) -> Mapping[str, tuple[str, ...]]:
-    """``{"qa|Q11": (questions…)}``; empty when the file is absent."""
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    return {str(key): tuple(str(q) for q in value.get("questions", [])) for key, value in data.items()}
+def question_bank(paths: tuple[Path, ...] = QUESTIONS_FILES) -> Mapping[str, tuple[str, ...]]:
+    """``{"qa|Q11": (questions…)}`` merged over the bank files (duplicates dropped); absent files are skipped."""
+    merged: dict[str, list[str]] = {}
+    for path in paths:
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        for key, value in data.items():
+            questions = merged.setdefault(str(key), [])
+            questions += [str(q) for q in value.get("questions", []) if str(q) not in questions]
+    return {key: tuple(questions) for key, questions in merged.items()}
 
 
-def bank_fingerprint(path: Path = QUESTIONS_FILE) -> str:
-    """Content hash of the question bank (part of the index key)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "none"
+def bank_fingerprint(paths: tuple[Path, ...] = QUESTIONS_FILES) -> str:
+    """Content hash of the question bank files (part of the index key)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes() if path.is_file() else b"none")
+    return digest.hexdigest()[:12]
 
 
 def units_of(passages: Sequence[Passage], bank: Mapping[str, tuple[str, ...]] | None = None) -> list[Unit]:

@@ -105,3 +105,51 @@ def test_a_case_answer_shows_a_near_sentence_of_running_text(assistant_e5: Assis
     data = assistant_e5.ask("休日や夜間の往診を診療所どうしの当番で分担している例はある？").to_dict()
     assert data["citations"][0]["source"] == "case" and data["body"]["fields"]
     assert all("／" not in s for s in data["body"]["summary"])
+
+
+class _CloseSearcher:
+    """BM25 over the shipped passages, claiming every message is close to a documented question."""
+
+    def __init__(self, inner, closeness: float) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.value = inner, closeness
+
+    def search(self, query: str, k: int, sources: Sequence[str] | None) -> list[tuple[Passage, float]]:
+        return self.inner.search(query, k, sources)  # type: ignore[no-any-return]
+
+    def closest_sentences(self, query: str, passages: Sequence[Passage], n: int) -> list[str]:
+        return []
+
+    def closeness(self, query: str) -> float:
+        return self.value
+
+    @property
+    def embedder_name(self) -> str:
+        return "e5-small"
+
+
+def _with_closeness(base: Assistant, value: float, tmp_path: Path) -> Assistant:
+    return Assistant(base.settings, searcher=_CloseSearcher(base.searcher, value))
+
+
+def test_a_weakly_read_search_without_a_place_also_gets_the_documents(assistant_e5: Assistant) -> None:
+    from assistant.compose import ASK_WHERE
+    from assistant.service import DOCUMENTS_TOO
+
+    data = assistant_e5.ask("夜に具合が悪くなったとき、かかりつけの診療所はどう対応してくれるの？").to_dict()
+    assert data["intent"] == "clarify" and data["understanding"]["tentative"]
+    assert data["answer"].startswith(ASK_WHERE) and DOCUMENTS_TOO in data["answer"] and data["citations"]
+    explicit = assistant_e5.ask("往診してくれる診療所を探しています").to_dict()
+    assert explicit["intent"] == "clarify" and not explicit["citations"] and DOCUMENTS_TOO not in explicit["answer"]
+
+
+def test_an_unrouted_message_close_to_a_documented_question_is_answered_with_a_hedge(
+    assistant_kochi: Assistant, tmp_path: Path,  # noqa: F811
+) -> None:
+    from assistant.service import GUESSED_DOCUMENTS
+
+    message = "前からある会議体を使って話し合ってもかまわないですか"
+    assert assistant_kochi.ask(message).intent == "out_of_scope"  # BM25 only: no closeness, refused as before
+    close = _with_closeness(assistant_kochi, 0.95, tmp_path).ask(message)
+    assert close.intent == "guideline" and close.answer.startswith(GUESSED_DOCUMENTS) and close.citations
+    far = _with_closeness(assistant_kochi, 0.80, tmp_path).ask(message)
+    assert far.intent == "out_of_scope" and not far.citations
