@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
 _CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)")
+_FORM = re.compile(r"シート|様式|記入例|記載例|別添\s*[3-7３-７]|院内掲示|療養計画書|リーフレット")  # 「公表シートの例」 is a form
 
 
 def check_message(message: Any) -> str:
@@ -303,7 +304,7 @@ class Assistant:
         if named is not None and named.exists:
             exact = [p for p in self._all_passages() if p.source == named.source and p.ref == named.ref]
             found = [(p, 1e9) for p in exact] + [(p, s) for p, s in found if p.ref != named.ref]
-        elif _CASE.search(text):
+        elif _CASE.search(text) and not _FORM.search(text):
             cases = [(p, s) for p, s in wide if p.source == "case"][:3] or self.searcher.search(text, 3, ["case"])
             found = cases + [(p, s) for p, s in found if p.source != "case"]
         if found and found[0][0].source == "reference" and not _NAMES_REFERENCE.search(text):

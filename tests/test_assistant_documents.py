@@ -153,3 +153,11 @@ def test_an_unrouted_message_close_to_a_documented_question_is_answered_with_a_h
     assert close.intent == "guideline" and close.answer.startswith(GUESSED_DOCUMENTS) and close.citations
     far = _with_closeness(assistant_kochi, 0.80, tmp_path).ask(message)
     assert far.intent == "out_of_scope" and not far.citations
+
+
+def test_a_form_is_answered_by_its_content_not_as_a_search(assistant_e5: Assistant) -> None:
+    sheet = assistant_e5.ask("課題管理シートの在宅医療の記入例を見せて").to_dict()
+    assert sheet["intent"] == "guideline" and sheet["citations"][0]["id"].startswith("別添6")
+    assert "在宅医療" in " ".join(sheet["body"]["summary"])  # the 在宅医療 example sheet, not the blank one
+    published = assistant_e5.ask("公表シートの例").to_dict()
+    assert published["citations"][0]["source"] != "case"  # 「…の例」 next to a form name is not a 事例 question
