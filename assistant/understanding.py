@@ -112,7 +112,8 @@ _EMERGENCY_WORDS = re.compile(r"救急|急変|119")
 
 
 def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None,
-               text_match: Callable[[str], bool] | None = None) -> Understanding:
+               text_match: Callable[[str], bool] | None = None,
+               closeness: Callable[[str], float | None] | None = None) -> Understanding:
     """Read one message once: safety first, then refusals, operation, intent, place and unapplied wishes."""
     check = _safety(message)
     injected = check.injection
@@ -124,7 +125,8 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     place = resolve_in_text(parsed)
     english = bool(_ENGLISH.match(text))
     labels: list[str] = []
-    reading = _Reading(parsed, check, prior, place, semantic, labels, text_match, english, message)
+    reading = _Reading(parsed, check, prior, place, semantic, labels, text_match, english, message,
+                       closeness=closeness)
 
     if check.emergency:
         return reading.done(Intent.EMERGENCY, "rule:emergency", injected=injected, english=english)
@@ -178,6 +180,7 @@ class _Reading:
     english: bool = False
     raw: str = ""  # the message as written (an English question is embedded as it is)
     firm: bool = True  # the intent rule that decided was a precise one (set by ``intent``)
+    closeness: Callable[[str], float | None] | None = None  # nearness to a documented question (None: no opinion)
 
     @property
     def text(self) -> str:
@@ -258,7 +261,16 @@ class _Reading:
                 self.labels.append(best.label)
                 self.firm = True  # the layer is sure (threshold and margin met)
                 return Intent(best.value), f"semantic:{best.label}"
+            if routed == "facility_search" and not named and ranked and self._nearer_documents(ranked):
+                self.firm = True
+                return Intent.GUIDELINE, "semantic:documents"
         return Intent(routed), f"rule:{routed}"
+
+    def _nearer_documents(self, ranked: list[Neighbour]) -> bool:
+        """A placeless message read as a search only from weak signs comes closer to a question the documents
+        answer (the retrieval question bank) than to the facility-search exemplars, by ``MARGINS["documents"]``."""
+        lean = document_lean(self.text, ranked, self.closeness)
+        return lean is not None and lean >= MARGINS["documents"]
 
     def unplaced(self, intent: Intent) -> str:
         """A place-like word that names no municipality (「架空村で」), when no place was found."""
@@ -306,6 +318,14 @@ class _Reading:
         if len(conditions) != len(self.parsed.conditions) or len(wishes) != len(self.parsed.wishes):
             self.parsed = replace(self.parsed, conditions=tuple(conditions), wishes=tuple(wishes),
                                   filters=tuple(c.spec for c in conditions))
+
+
+def document_lean(text: str, ranked: list[Neighbour], closeness: Callable[[str], float | None] | None) -> float | None:
+    """How much nearer ``text`` is to a documented question than to the facility-search exemplars (``ranked`` =
+    the semantic layer's intent labels); None when either side has no opinion."""
+    near = closeness(text) if closeness is not None else None
+    search = next((n.score for n in ranked if n.label == "intent:facility_search"), None)
+    return None if near is None or search is None else near - search
 
 
 def read_fragment(semantic: SemanticLayer, fragment: str) -> Neighbour | None:
