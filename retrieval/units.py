@@ -47,6 +47,14 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_CELL_RUN = re.compile(r"(?:[^／]{0,12}／){2,}|(?:\S{1,3}[ 　]){5,}")
+
+
+def _cells(sentence: str) -> bool:
+    """Diagram or calendar cells run together by the extraction (「月 火 水 木…」, 「A／B／C」): not a sentence."""
+    return not sentence.startswith("取組の中心：") and bool(_CELL_RUN.search(sentence))  # a case's header stays
+
+
 def _body(passage: Passage) -> str:
     """The text a passage says (for a Q&A item: the answer, without the repeated question line)."""
     if passage.source == "qa" and "\n" in passage.text:
@@ -93,7 +101,8 @@ def units_of(passages: Sequence[Passage], bank: Mapping[str, tuple[str, ...]] | 
         if passage.source == "qa":
             units.append(Unit(f"{passage.id}#q0", passage.id, QUESTION, passage.title, passage.title))
         for n, sentence in enumerate(sentences(_body(passage))):
-            units.append(Unit(f"{passage.id}#s{n}", passage.id, SENTENCE, sentence, f"{head}：{sentence}"))
+            if not _cells(sentence):  # (ids keep their position, so cached vectors stay valid)
+                units.append(Unit(f"{passage.id}#s{n}", passage.id, SENTENCE, sentence, f"{head}：{sentence}"))
         key = f"{passage.source}|{passage.ref}"
         if key in bank and key not in claimed:
             claimed.add(key)

@@ -110,3 +110,10 @@ def test_shipped_unit_cache_covers_every_unit(name: str) -> None:
     units = units_of(load_passages())
     missing = [u.id for u in units if cache.lookup(u.id, u.search_text, cache.fingerprint) is None]
     assert not missing, f"{len(missing)} 件が古い（kakari index build --embedder {name} --write-cache）"
+
+
+def test_diagram_cells_are_not_sentence_units() -> None:
+    case = next(p for p in load_passages() if p.id == "case:11")
+    texts = [u.text for u in units_of([case], bank={})]
+    assert not any("杉浦 杉浦" in t for t in texts)  # the on-call calendar, cells run together
+    assert texts[0].startswith("取組の中心：")  # the case's header line stays searchable
