@@ -69,7 +69,8 @@ class Citation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"source": self.source, "id": self.id, "title": self.title, "page": self.page, "quote": self.quote}
+        return {"source": self.source, "id": self.id, "title": self.title, "page": self.page, "quote": self.quote,
+                "doc": self.doc}
 
 
 @dataclass(frozen=True)

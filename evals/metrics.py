@@ -93,9 +93,20 @@ def citation_key(source: str, ident: str) -> str:
     return f"{source}:{ident}"
 
 
+_ANNEX = re.compile(r"^別添[0-9]+$")
+_ANNEX_RANGE = re.compile(r"別添\s*[0-9０-９]+\s*[〜～~\-ー－]\s*[0-9０-９]+")
+
+
 def citation_matches(citation: dict[str, object], gold: dict[str, object]) -> bool:
     """Whether one cited passage matches one gold reference (by id, page list or section prefix)."""
     source = str(citation.get("source", ""))
+    section = gold.get("section")
+    if isinstance(section, str) and _ANNEX.match(normalize_text(section)):
+        # 「別添4」 names a document: any citation from it matches, whatever source label the gold or the
+        # product gives it (guideline / form / case)
+        doc = _ANNEX_RANGE.sub("", str(citation.get("doc", "")))  # 「別冊様式（別添3〜7）」 names no single annex
+        named = normalize_text(f"{citation.get('id', '')} {citation.get('title', '')} {doc}")
+        return re.search(re.escape(normalize_text(section)) + r"(?![0-9])", named) is not None
     if source != gold.get("source"):
         return False
     if "id" in gold:

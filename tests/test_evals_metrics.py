@@ -92,6 +92,13 @@ def test_key_fact_accuracy_folds_width_and_spaces():
         ({"source": "guideline", "id": "第2章第2節", "page": 9}, {"source": "guideline", "pages": [7, 8]}, False),
         ({"source": "guideline", "id": "第５章第１節", "page": None}, {"source": "guideline", "section": "第5章"}, True),
         ({"source": "qa", "id": "Q8", "page": 7}, {"source": "guideline", "pages": [7]}, False),
+        # an annex named as a section matches a citation from that annex, whatever its source label
+        ({"source": "form", "id": "別添4 患者説明様式（例）", "doc": "別冊様式（別添3〜7）"},
+         {"source": "guideline", "section": "別添4"}, True),
+        ({"source": "form", "id": "別添6 課題管理シート（例）", "doc": "別冊様式（別添3〜7）"},
+         {"source": "guideline", "section": "別添3"}, False),  # the range in the doc name is no match
+        ({"source": "case", "id": "事例11", "doc": "取組事例集（別添2）"}, {"source": "guideline", "section": "別添2"}, True),
+        ({"source": "guideline", "id": "第2章", "doc": "ガイドライン（別添1）"}, {"source": "form", "section": "別添2"}, False),
     ],
 )
 def test_citation_matches(citation, gold, expected):
