@@ -38,7 +38,25 @@ def answer_sentences(passage: Passage) -> list[str]:
     return split_sentences(text)
 
 
-def key_sentences(passage: Passage, closest: Closest, overlap_best: str = "") -> list[str]:
+# What a question asks for, and the form its answer takes: a date, an amount, a count, a length of time. When the
+# key sentences hold no answer of that form, the closest sentence that does joins them.
+ANSWER_FORMS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"いつ|何月|何日(まで|から|時点|頃)|時期|頃|ごろ|期限|締め?切|スケジュール"),
+     re.compile(r"(令和|平成)\s*[0-9０-９元]+\s*年|[0-9０-９]+\s*月|[0-9０-９]+\s*日|年度|毎年|翌年")),
+    (re.compile(r"いくら|金額|何円|罰金|過料|罰則"), re.compile(r"[0-9０-９〇一二三四五六七八九十百千万]+\s*円|過料")),
+    (re.compile(r"いくつ|何種類|何項目|何個|何領域|何か所|何人|何割|割合|どのくらい|どれくらい"),
+     re.compile(r"[0-9０-９一二三四五六七八九十]+\s*(つ|種類|項目|個|領域|か所|人|割|％|%)")),
+    (re.compile(r"何(か月|ヶ月|カ月|年間|日間)|期間|どのくらいの間"),
+     re.compile(r"[0-9０-９一二三四五六七八九十]+\s*(か月|ヶ月|カ月|年|日)")),
+)
+FORM_TRIES = 5  # closest sentences searched for one of the asked form
+
+
+def _asked_forms(query: str) -> list[re.Pattern[str]]:
+    return [form for ask, form in ANSWER_FORMS if ask.search(query)]
+
+
+def key_sentences(passage: Passage, closest: Closest, overlap_best: str = "", query: str = "") -> list[str]:
     """One to three verbatim sentences that answer ``query``, in document order.
 
     A Q&A answer opens with its verdict, so its first sentence always counts (and the second when the first
@@ -61,6 +79,12 @@ def key_sentences(passage: Passage, closest: Closest, overlap_best: str = "") ->
             picked.append(match)
     if not picked:
         picked.append(units[0])
+    for form in _asked_forms(query):
+        if not any(form.search(u) for u in picked):
+            shaped = [s for s in closest([passage], FORM_TRIES) if form.search(s)]
+            match = next((u for u in units if shaped and (shaped[0] in u or u in shaped[0])), None)
+            if match is not None and match not in picked and not is_note(match):
+                picked.append(match)
     rows = sorted({units.index(u) for u in picked})
     for i in list(rows):  # a lead-in says nothing without the items it announces
         rows += [j for j in list_after(units, i, LIST_CHARS) if j not in rows]
@@ -134,7 +158,7 @@ def case_fields(passage: Passage) -> tuple[tuple[str, str], ...]:
 
 
 def build_body(
-    best: Passage, closest: Closest, matching: Matching, *, named: bool, support: Passage | None,
+    best: Passage, closest: Closest, matching: Matching, *, query: str = "", named: bool, support: Passage | None,
     also: Sequence[Passage], related: Sequence[str], quotes_of: Callable[[Passage], str],
 ) -> AnswerBody:
     """The structured answer for the best passage (and the guideline section or passages quoted with it)."""
@@ -147,7 +171,7 @@ def build_body(
         extras = tuple(Quote(where_of(p), quotes_of(p), "あわせて") for p in also)
         return AnswerBody(summary, where, extras, tuple(related), fields, best.title)
     summary = tuple([whole(best)] if named and best.source == "qa" else
-                    key_sentences(best, closest, matching(best)))
+                    key_sentences(best, closest, matching(best), query))
     main = "" if named and best.source == "qa" else quotes_of(best)
     quotes: list[Quote] = [Quote(where, main, "")] if main and main.strip("…") not in " ".join(summary) else []
     if support is not None:

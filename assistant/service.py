@@ -293,7 +293,7 @@ class Assistant:
         quotes = {id(p): c.quote for p, c in zip(quoted, citations, strict=False)}
         body = documents.build_body(
             best, lambda ps, n: self.searcher.closest_sentences(text, ps, n),
-            lambda p: best_sentence(p, text, self.tokenize), named=named_best, support=support,
+            lambda p: best_sentence(p, text, self.tokenize), query=text, named=named_best, support=support,
             also=[extra] if extra is not None else [], related=related,
             quotes_of=lambda p: quotes.get(id(p)) or citation_of(p, text, self.tokenize).quote)
         answer = Answer("guideline", "\n".join([*notes, documents.render(body, best)]), citations=tuple(citations),

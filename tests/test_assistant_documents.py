@@ -161,3 +161,12 @@ def test_a_form_is_answered_by_its_content_not_as_a_search(assistant_e5: Assista
     assert "在宅医療" in " ".join(sheet["body"]["summary"])  # the 在宅医療 example sheet, not the blank one
     published = assistant_e5.ask("公表シートの例").to_dict()
     assert published["citations"][0]["source"] != "case"  # 「…の例」 next to a form name is not a 事例 question
+
+
+def test_a_when_question_brings_the_closest_dated_sentence() -> None:
+    text = "制度の目的を述べる一文目です。\n公表は令和８年１月以降順次となります。\n別の話題の文です。"
+    passage = _passage(text)
+    closest = lambda passages, n: ["制度の目的を述べる一文目です。", "公表は令和８年１月以降順次となります。"][:n]  # noqa: E731
+    assert documents.key_sentences(passage, closest, query="公表はいつから？") == [
+        "制度の目的を述べる一文目です。", "公表は令和８年１月以降順次となります。"]
+    assert documents.key_sentences(passage, closest, query="制度の目的は？") == ["制度の目的を述べる一文目です。"]
