@@ -154,6 +154,17 @@ def test_gate_uses_dev_and_reports_missing_metrics():
     assert "値がありません" in harness.gate([dev], {"qa": {"mrr": 0.5}})[0]
 
 
+def test_each_blind_split_has_its_own_gate_and_stays_out_of_all():
+    dev = harness.Summary("qa", "dev", 3, {"recall@1": 0.9})
+    blind2 = harness.Summary("qa", "blind2", 2, {"recall@1": 0.5})
+    thresholds = {"qa": {"recall@1": 0.85}, "blind2.qa": {"recall@1": 0.6}, "blind3.qa": {"recall@1": 0.9}}
+    problems = harness.gate([dev, blind2], thresholds)
+    assert len(problems) == 1 and problems[0].startswith("blind2.qa/recall@1")  # blind3 not run: not gated
+    results = [harness.CaseResult("qa", "a", "dev", {"recall@1": 1.0}),
+               harness.CaseResult("qa", "b", "blind2", {"recall@1": 0.0})]
+    assert harness.summarise(results, "qa", "all").n == 1
+
+
 def test_ablations_vary_settings_and_survive_broken_backends(settings):
     seen = []
 
