@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer import FacilityHit
 from assistant.honesty import Wish, unapplied_lines
+from assistant.markup import md_text
 from assistant.numbered import CASE_COUNT, QA_COUNT, NumberedRef
 from assistant.where import Where
 from corpus.facility import KIND_LABELS, Facility
@@ -42,12 +43,13 @@ def facility_lines(hits: Sequence[FacilityHit], origin: str = "") -> list[str]:
     names = Counter(hit.name for hit in hits)
     lines: list[str] = []
     for n, hit in enumerate(hits, start=1):
-        lines.append(f"{n}. **{hit.name}**（{hit.kind_label}・{hit.municipality}{_distance(hit, origin)}）")
+        lines.append(f"{n}. **{md_text(hit.name)}**（{hit.kind_label}・{md_text(hit.municipality)}"
+                     f"{_distance(hit, origin)}）")
         if names[hit.name] > 1:
-            lines.append(f"   - 所在地：{hit.address or '不明'}（同じ名前の医療機関が複数あります）")
+            lines.append(f"   - 所在地：{md_text(hit.address) if hit.address else '不明'}（同じ名前の医療機関が複数あります）")
         for ev in hit.evidence:
             if ev.field != "kind":
-                lines.append(f"   - {ev.item}：{ev.value}")
+                lines.append(f"   - {ev.item}：{md_text(ev.value)}")
         lines.append(f"   - 報告基準日：{hit.as_of or '不明'}")
     return lines
 
@@ -98,9 +100,9 @@ def partners_answer(n: int, f: Facility) -> str:
     """「さっきの2番目の連携先は？」: the partner names the facility itself reported."""
     groups = _partner_groups(f)
     if not groups:
-        return f"{n}番目の**{f.name}**は、連携先の医療機関を報告していません（報告基準日：{f.as_of}）。"
-    lines = [f"{n}番目の**{f.name}**が報告している連携先です（報告基準日：{f.as_of}）。"]
-    lines += [f"- {label}：{'、'.join(names)}" for label, names in groups]
+        return f"{n}番目の**{md_text(f.name)}**は、連携先の医療機関を報告していません（報告基準日：{md_text(f.as_of)}）。"
+    lines = [f"{n}番目の**{md_text(f.name)}**が報告している連携先です（報告基準日：{md_text(f.as_of)}）。"]
+    lines += [f"- {label}：{'、'.join(md_text(name) for name in names)}" for label, names in groups]
     return "\n".join(lines)
 
 
@@ -111,8 +113,6 @@ def partner_evidence(f: Facility) -> list[tuple[str, str, str]]:
     return [(label, "、".join(names), fields[label]) for label, names in _partner_groups(f)]
 
 
-# A background document (社保審資料, 健保連の提言, 経営レポート, 説明資料) proposes or reports; it does not say how the
-# current system works. The guideline does (and it does not certify "good" かかりつけ医: 第1章).
 def not_found_text() -> str:
     """When no passage matches a guideline question."""
     return ("ガイドライン・Ｑ＆Ａ集・取組事例集の中に、この質問に当てはまる記述を見つけられませんでした。"

@@ -17,6 +17,8 @@ SHORT_LEAD = 20  # a Q&A answer opening this short (「可能です。」) is a 
 SUMMARY_CHARS = 260  # key sentences beyond this are left to the quote
 LIST_CHARS = 520  # a key sentence that announces a list (【報告事項】, 「以下の…」) brings its items, up to this
 CASE_BULLETS = 4  # 取組概要 bullets shown in a case answer (the rest is in the 事例集 page cited)
+# A background document (社保審資料, 健保連の提言, 経営レポート, 説明資料) proposes or reports; it does not say how the
+# current system works. The guideline does (and it does not certify "good" かかりつけ医: 第1章).
 REFERENCE_NOTE = ("※次の引用は背景の参考資料（提言・報告・説明資料）で、現行の報告制度を定めたものではありません。"
                   "制度の内容はガイドライン・Ｑ＆Ａ集で確認してください。")
 BACKGROUND = "背景として（提言・報告であり現行制度の定めではありません）"

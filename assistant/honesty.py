@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.markup import md_text
+
 # (attribute, Japanese name of what is missing, regex on the NFKC message)
 UNANSWERABLE: tuple[tuple[str, str, str], ...] = (
     ("parking", "駐車場の有無", r"駐車場|駐車|パーキング|車で(行|通)"),
@@ -69,4 +71,4 @@ class Wish:
 
 def unapplied_lines(wishes: tuple[Wish, ...]) -> list[str]:
     """The sentences that tell the user which wishes were not applied."""
-    return [f"※「{w.text}」は{w.reason}。" for w in wishes]
+    return [f"※「{md_text(w.text)}」は{w.reason}。" for w in wishes]

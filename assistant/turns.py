@@ -17,6 +17,7 @@ from assistant.compose import (
 )
 from assistant.facilities import relaxations, run_search, to_hit, unreported_note
 from assistant.honesty import Wish
+from assistant.markup import md_text
 from assistant.parse import ParsedQuery
 from assistant.session import LastSearch, Session
 from assistant.understanding import Operation, Understanding
@@ -77,7 +78,7 @@ class FacilityTurns:
         if u.unplaced:
             session.pending_specs = specs
             session.asked_location = True
-            return self._clarify(f"「{u.unplaced}」という市区町村が見つかりませんでした。市区町村名（都道府県名つき）・"
+            return self._clarify(f"「{md_text(u.unplaced)}」という市区町村が見つかりませんでした。市区町村名（都道府県名つき）・"
                                  "郵便番号・住所のいずれかで、もう一度教えてください。", specs, notes)
         if u.place.question:
             session.pending_specs = specs
@@ -216,8 +217,9 @@ class FacilityTurns:
             evidence = tuple(Evidence(*row) for row in partner_evidence(record))
         else:
             evidence = tuple(e for name in _DETAIL_FILTERS for e in _evidence(make_filter(name), record))
-            lines = [f"- {e.item}：{e.value}" for e in evidence] or ["- 報告されている機能はありません"]
-            text = "\n".join([f"{n}番目の**{record.name}**の報告内容です（報告基準日：{record.as_of}）。", *lines])
+            lines = [f"- {e.item}：{md_text(e.value)}" for e in evidence] or ["- 報告されている機能はありません"]
+            text = "\n".join([f"{n}番目の**{md_text(record.name)}**の報告内容です（報告基準日：{md_text(record.as_of)}）。",
+                              *lines])
         hit = _plain_hit(record, evidence)
         return Answer("facility_search", text, facilities=(hit,), notice=self.owner.notice_for((hit,)))
 

@@ -157,6 +157,15 @@ def citations_html(citations: Sequence[Mapping[str, Any]]) -> str:
     return f'<section class="kakari-citations" aria-label="出典"><h3>出典</h3>{"".join(blocks)}</section>'
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run: one that starts like a formula (= + - @, tab, CR) gets a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers we write ourselves never start so."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
 def _csv_cell(fac: Mapping[str, Any], key: str, rank: int) -> str:
     if key == "rank":
         return str(rank)
@@ -176,7 +185,7 @@ def facilities_csv(facilities: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for label, _ in CSV_COLUMNS])
     for rank, fac in enumerate(facilities, start=1):
-        writer.writerow([_csv_cell(fac, key, rank) for _, key in CSV_COLUMNS])
+        writer.writerow([inert_cell(_csv_cell(fac, key, rank)) for _, key in CSV_COLUMNS])
     return buffer.getvalue()
 
 
