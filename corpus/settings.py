@@ -56,6 +56,8 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 7860
     cors_origins: tuple[str, ...] = ()
+    # Host names the server answers to (the bound address is added; "*" = any). Behind a proxy, list its name.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     # BM25 only: the dense index is the retrieval tests' business, and building it takes half a minute.
     settings = dataclasses.replace(Settings(), data_dir=data_dir,
                                    retrieval=dataclasses.replace(Settings().retrieval, embedder="none"))
-    with TestClient(create_app(settings, ui=False), raise_server_exceptions=False) as c:
+    with TestClient(create_app(settings, ui=False), raise_server_exceptions=False, base_url="http://127.0.0.1") as c:
         yield c
 
 

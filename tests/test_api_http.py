@@ -58,13 +58,13 @@ def stub() -> ScriptedAssistant:
 @pytest.fixture
 def client(settings, stub) -> Iterator[TestClient]:
     app = create_app(settings, stub, ui=False)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1") as c:
         yield c
 
 
 def test_health_answers_without_building_anything(settings) -> None:
     app = create_app(settings, ui=False, warm=False)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         body = c.get("/api/health").json()
     assert body["status"] == "ok"
     assert body["assistant"] == "idle"
@@ -189,7 +189,7 @@ def test_cors_is_off_by_default(client) -> None:
 
 def test_cors_allows_configured_origins(settings, stub) -> None:
     configured = dataclasses.replace(settings, server=ServerSettings(cors_origins=("https://ok.example",)))
-    with TestClient(create_app(configured, stub, ui=False)) as c:
+    with TestClient(create_app(configured, stub, ui=False), base_url="http://127.0.0.1") as c:
         ok = c.get("/api/health", headers={"Origin": "https://ok.example"})
         bad = c.get("/api/health", headers={"Origin": "https://evil.example"})
     assert ok.headers.get("access-control-allow-origin") == "https://ok.example"
@@ -206,7 +206,37 @@ def test_failed_assistant_build_is_a_japanese_503(settings, monkeypatch) -> None
         h._ready.set()
 
     monkeypatch.setattr(h, "_build", broken_build)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         r = c.post("/api/chat", json={"message": "こんにちは"})
         assert r.status_code == 503 and "準備できませんでした" in r.json()["detail"]
         assert c.get("/api/health").json()["assistant"] == "error"
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    for response in (client.get("/api/health"), client.get("/api/facilities/NOPE"), client.post("/api/chat", json={})):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "localhost.evil:7860"])
+def test_an_unknown_host_is_refused_in_japanese(client: TestClient, host: str) -> None:
+    response = client.get("/api/health", headers={"host": host})
+    assert response.status_code == 400 and "ホスト名" in response.json()["detail"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:7860", "localhost", "[::1]:7860"])
+def test_loopback_hosts_with_or_without_a_port_are_served(client: TestClient, host: str) -> None:
+    assert client.get("/api/health", headers={"host": host}).status_code == 200
+
+
+def test_allowed_hosts_come_from_settings_and_the_bound_address(settings, stub) -> None:  # type: ignore[no-untyped-def]
+    from ui import guard
+
+    assert guard.allowed_hosts(("kakari.example.jp",), "192.0.2.10") == {"kakari.example.jp", "192.0.2.10"}
+    assert guard.allowed_hosts((), "0.0.0.0") == frozenset()
+    anyone = dataclasses.replace(settings, server=dataclasses.replace(settings.server, allowed_hosts=("*",)))
+    with TestClient(create_app(anyone, stub, ui=False), base_url="http://whatever.example") as c:
+        assert c.get("/api/health").status_code == 200

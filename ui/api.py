@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from assistant.errors import InputError
 from corpus.settings import Settings
 from retrieval.filters import FilterError, filter_from_spec
+from ui import guard
 from ui.api_models import (
     MAX_QUERY,
     AnswerModel,
@@ -158,6 +159,7 @@ def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, wa
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.server.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     _install_error_handlers(app)
+    guard.install(app, guard.allowed_hosts(settings.server.allowed_hosts, settings.server.host))
     _add_routes(app, holder)
     if ui:
         from ui.web import mount_ui  # gradio is heavy: imported only when the UI is wanted
