@@ -19,6 +19,7 @@ from assistant.compose import (
     not_found_text,
 )
 from assistant.errors import InputError
+from assistant.inputs import check_message
 from assistant.intent import asks_for_place, explicit_search, is_guideline_follow_up
 from assistant.llm import Rephraser, make_rephraser
 from assistant.numbered import numbered_ref
@@ -52,19 +53,11 @@ from retrieval.tokenizer import make_tokenizer
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE = 1000
 ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
 _CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)")
 _FORM = re.compile(r"シート|様式|記入例|記載例|別添\s*[3-7３-７]|院内掲示|療養計画書|リーフレット")  # 「公表シートの例」 is a form
 
 
-def check_message(message: Any) -> str:
-    """A usable question or InputError (empty, not text, over 1000 characters)."""
-    if not isinstance(message, str) or not message.strip():
-        raise InputError("質問を入力してください。")
-    if len(message) > MAX_MESSAGE:
-        raise InputError(f"質問が長すぎます（{MAX_MESSAGE}文字まで、今回は{len(message)}文字）。")
-    return message.strip()
 
 
 class Assistant:

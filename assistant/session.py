@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.errors import InputError
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # fullmatch: 「$」 would accept a trailing newline
 MAX_TURNS = 20
 
 
@@ -65,7 +65,7 @@ def session_from_dict(data: dict[str, Any]) -> Session:
 
 def check_session_id(session_id: str) -> str:
     """Accept only ids that are safe as file names."""
-    if not _ID.match(session_id):
+    if not _ID.fullmatch(session_id):
         raise InputError("セッションIDには英数字・ハイフン・アンダースコアのみ（64文字まで）を使えます。")
     return session_id
 

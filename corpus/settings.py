@@ -58,6 +58,7 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = ()
     # Host names the server answers to (the bound address is added; "*" = any). Behind a proxy, list its name.
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+    max_body_bytes: int = 65536  # an /api/ request body larger than this is refused (413) before it is read
 
 
 @dataclass(frozen=True)

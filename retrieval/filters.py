@@ -349,15 +349,23 @@ def _choice(name: str, value: Any, allowed: Iterable[str], required: bool) -> st
     if value is None and not required:
         return None
     if value not in allowed:
-        raise FilterError(f"条件「{name}」の値 {value!r} は使えません（使える値: {'、'.join(allowed)}）")
+        raise FilterError(f"条件「{name}」の値 {_shown(value)} は使えません（使える値: {'、'.join(allowed)}）")
     return str(value)
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as it is named back in an error: its repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _codes(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else list(value or [])
+    if not isinstance(value, (str, list, tuple)):
+        raise FilterError(f"市区町村の条件には5桁の市区町村コード（またはその一覧）が必要です: {_shown(value)}")
+    items = [value] if isinstance(value, str) else list(value)
     codes = tuple(unicodedata.normalize("NFKC", str(v)).strip() for v in items)
     if not codes or not all(_CODE.match(c) for c in codes):
-        raise FilterError(f"市区町村の条件には5桁の市区町村コード（またはその一覧）が必要です: {value!r}")
+        raise FilterError(f"市区町村の条件には5桁の市区町村コード（またはその一覧）が必要です: {_shown(value)}")
     return codes
 
 
@@ -371,7 +379,7 @@ def _text_value(name: str, value: Any, required: bool = True) -> str | None:
 
 def _no_value(name: str, value: Any) -> None:
     if value not in _VALUELESS:
-        raise FilterError(f"条件「{name}」は値を取りません（{value!r} が指定されました）")
+        raise FilterError(f"条件「{name}」は値を取りません（{_shown(value)} が指定されました）")
 
 
 def _split_field(path: str) -> tuple[str, str]:

@@ -240,3 +240,25 @@ def test_allowed_hosts_come_from_settings_and_the_bound_address(settings, stub) 
     anyone = dataclasses.replace(settings, server=dataclasses.replace(settings.server, allowed_hosts=("*",)))
     with TestClient(create_app(anyone, stub, ui=False), base_url="http://whatever.example") as c:
         assert c.get("/api/health").status_code == 200
+
+
+def test_broken_input_at_the_edges_gets_a_japanese_4xx(client: TestClient) -> None:
+    cases = [
+        (client.post("/api/chat", content='{"message": "\\ud800こんにちは"}', headers={"content-type": "application/json"}),
+         422, "文字コード"),
+        (client.post("/api/facilities/search", json={"filters": [{"name": "municipality", "value": True}]}),
+         400, "市区町村"),
+        (client.get("/api/no-such-route"), 404, "ありません"),
+        (client.delete("/api/chat"), 405, "方法"),
+        (client.post("/api/chat", json={"message": "\x00\x07"}), 422, "質問を入力"),
+        (client.post("/api/chat", json={"message": "こんにちは", "session_id": "abcdef1234567890\n"}), 422, "セッションID"),
+        (client.post("/api/chat", content="x" * 70000, headers={"content-type": "application/json"}), 413, "大きすぎ"),
+    ]
+    for response, status, words in cases:
+        assert response.status_code == status, (response.status_code, response.text[:200])
+        assert words in response.json()["detail"]
+
+
+def test_a_huge_filter_value_is_not_echoed_back_whole(client: TestClient) -> None:
+    response = client.post("/api/facilities/search", json={"filters": [{"name": "kind", "value": "x" * 30000}]})
+    assert response.status_code == 400 and len(response.text) < 500

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import InputError
 from corpus.settings import Settings
@@ -41,6 +42,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _SOURCES = ("qa", "guideline", "case", "form", "reference")
 
 
+HTTP_MESSAGES: dict[int, str] = {
+    404: "そのページや API はありません。パスを確認してください（API の一覧は /docs）。",
+    405: "この API はその方法（HTTP メソッド）では使えません。",
+    413: "リクエストが大きすぎます。",
+    415: "この形式のリクエストは受け付けていません（JSON で送ってください）。",
+}
+
+
+def _is_japanese(text: object) -> bool:
+    return isinstance(text, str) and any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 class NotFound(Exception):
     """A resource does not exist; the message is Japanese."""
 
@@ -51,6 +64,13 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
 
 def _install_error_handlers(app: FastAPI) -> None:
     """Every failure becomes JSON with a Japanese ``detail``; never a stack trace."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = HTTP_MESSAGES.get(exc.status_code) or (exc.detail if _is_japanese(exc.detail) else None)
+        headers = dict(exc.headers) if exc.headers else None  # 405 keeps its Allow header
+        return JSONResponse(status_code=exc.status_code, headers=headers,
+                            content={"detail": message or f"リクエストを処理できません（HTTP {exc.status_code}）。"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -159,7 +179,8 @@ def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, wa
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.server.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     _install_error_handlers(app)
-    guard.install(app, guard.allowed_hosts(settings.server.allowed_hosts, settings.server.host))
+    guard.install(app, guard.allowed_hosts(settings.server.allowed_hosts, settings.server.host),
+                  settings.server.max_body_bytes)
     _add_routes(app, holder)
     if ui:
         from ui.web import mount_ui  # gradio is heavy: imported only when the UI is wanted

@@ -8,11 +8,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-MAX_MESSAGE = 1000
+from assistant.errors import InputError
+from assistant.inputs import check_message
+
 MAX_QUERY = 1000
 MAX_LOCATION = 100
 MAX_FILTERS = 20
-_SESSION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")  # used with fullmatch: 「$」 would let a trailing newline through
+
 
 # Japan's extent with a margin (南鳥島・与那国島・択捉島 included).
 _LAT = (20.0, 46.0)
@@ -67,21 +70,17 @@ class ChatRequest(BaseModel):
     @field_validator("message", mode="before")
     @classmethod
     def _message(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("質問は文字列で指定してください。")
-        text = value.strip()
-        if not text:
-            raise ValueError("質問を入力してください。")
-        if len(text) > MAX_MESSAGE:
-            raise ValueError(f"質問が長すぎます（{MAX_MESSAGE}文字まで、いまは{len(text)}文字）。")
-        return text
+        try:
+            return check_message(value)  # the assistant's one rule for a usable question
+        except InputError as exc:
+            raise ValueError(str(exc)) from exc
 
     @field_validator("session_id", mode="before")
     @classmethod
     def _session(cls, value: Any) -> Any:
         if value in (None, ""):
             return None
-        if not isinstance(value, str) or not _SESSION.match(value):
+        if not isinstance(value, str) or not _SESSION.fullmatch(value):
             raise ValueError("セッションIDの形式が正しくありません（英数字・-・_ の64文字まで）。")
         return value
 

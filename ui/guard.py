@@ -17,6 +17,7 @@ HEADERS: dict[str, str] = {
     "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 }
 BAD_HOST = "このホスト名ではアクセスできません（server.allowed_hosts で許可してください）。"
+TOO_BIG = "リクエストが大きすぎます（{limit}バイトまで）。"
 
 
 def host_name(header: str) -> str:
@@ -35,14 +36,24 @@ def allowed_hosts(configured: Iterable[str], bound: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def install(app: FastAPI, hosts: frozenset[str]) -> None:
-    """Reject requests for a Host not in ``hosts`` (400, Japanese JSON; ``*`` allows any) and add ``HEADERS``."""
+def _declared_size(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length", "0") or 0)
+    except ValueError:
+        return 0
+
+
+def install(app: FastAPI, hosts: frozenset[str], max_body: int) -> None:
+    """Reject requests for a Host not in ``hosts`` (400, Japanese JSON; ``*`` allows any) and API requests whose
+    declared body exceeds ``max_body`` bytes (413), and add ``HEADERS`` to every response."""
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         host = host_name(request.headers.get("host", ""))
         if "*" not in hosts and host not in hosts:
             response: Response = JSONResponse(status_code=400, content={"detail": BAD_HOST})
+        elif request.url.path.startswith("/api/") and _declared_size(request) > max_body:
+            response = JSONResponse(status_code=413, content={"detail": TOO_BIG.format(limit=max_body)})
         else:
             response = await call_next(request)
         for name, value in HEADERS.items():
