@@ -262,3 +262,22 @@ def test_broken_input_at_the_edges_gets_a_japanese_4xx(client: TestClient) -> No
 def test_a_huge_filter_value_is_not_echoed_back_whole(client: TestClient) -> None:
     response = client.post("/api/facilities/search", json={"filters": [{"name": "kind", "value": "x" * 30000}]})
     assert response.status_code == 400 and len(response.text) < 500
+
+
+def test_health_is_503_when_loading_failed_and_names_no_path(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from assistant.service import Assistant
+
+    def broken(self: Assistant) -> None:
+        raise RuntimeError("/srv/private/kakari/facilities/active.jsonl を読めません")
+
+    monkeypatch.setattr(Assistant, "warm_up", broken)
+    with TestClient(create_app(settings, ui=False), base_url="http://127.0.0.1") as c:
+        for _ in range(200):
+            response = c.get("/api/health")
+            if response.json()["assistant"] != "loading":
+                break
+            time.sleep(0.05)
+    assert response.status_code == 503 and response.json()["status"] == "error"
+    assert "/srv" not in response.text and "RuntimeError" in response.json()["detail"]

@@ -169,3 +169,15 @@ def test_cli_import_export_stats(tmp_path: Path) -> None:
 def test_cli_errors_are_japanese_without_traceback(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
+
+
+def test_an_overlong_csv_field_is_a_japanese_error_and_keeps_the_dataset(settings: Settings, tmp_path: Path) -> None:
+    folder = settings.facilities_dir
+    import_navii(folder, [EXAMPLE_BASE])
+    before = (folder / ACTIVE_FILE).read_bytes()
+    header = EXAMPLE_BASE.read_text(encoding="utf-8-sig").splitlines()[0]
+    huge = tmp_path / "02-1_clinic_facility_info_huge.csv"
+    huge.write_text(header + "\n" + '"' + "あ" * 140_000 + '"\n', encoding="utf-8")
+    with pytest.raises(ImportFailed, match="長すぎます"):
+        import_navii(folder, [huge])
+    assert (folder / ACTIVE_FILE).read_bytes() == before

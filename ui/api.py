@@ -102,9 +102,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 def _add_routes(app: FastAPI, holder: AssistantHolder) -> None:
     """The /api endpoints (thin: validation here, everything else in the assistant)."""
 
-    @app.get("/api/health", response_model=HealthModel, tags=["system"], summary="稼働確認（索引の準備を待たない）")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "assistant": holder.status, "detail": holder.detail}
+    @app.get("/api/health", response_model=HealthModel, responses={503: {"model": HealthModel}}, tags=["system"],
+             summary="稼働確認（索引の準備を待たない。準備に失敗していれば 503）")
+    def health() -> Any:
+        status = holder.status
+        body = {"status": "error" if status == "error" else "ok", "assistant": status, "detail": holder.detail}
+        return JSONResponse(status_code=503, content=body) if status == "error" else body
 
     @app.post("/api/chat", response_model=AnswerModel, responses=_ERRORS, tags=["chat"], summary="質問に回答する")
     def chat(body: ChatRequest) -> dict[str, Any]:

@@ -46,7 +46,8 @@ class AssistantHolder:
             "ready": "利用できます。",
             "loading": "検索の準備をしています（初回は索引の作成に時間がかかることがあります）。",
             "idle": "最初の質問のときに準備を始めます。",
-            "error": f"準備に失敗しました：{self._error}",
+            # the kind of failure only: an exception's text may hold file paths (the log has the whole of it)
+            "error": f"準備に失敗しました（{self._error.split(':', 1)[0]}）。管理者はサーバーのログを確認してください。",
         }[self.status]
 
     def start(self) -> None:

@@ -90,14 +90,27 @@ def decode(data: bytes, name: str) -> str:
 def csv_rows(text: str) -> Iterator[tuple[int, dict[str, str], bool]]:
     """(line number, row, has extra cells) triples; the header is line 1, quoted newlines counted."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    start = reader.line_num
-    for row in reader:
-        line, start = start + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        values = row + [""] * (len(header) - len(row))
-        yield line, {h: v.strip() for h, v in zip(header, values, strict=False)}, len(row) > len(header)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        start = reader.line_num
+        for row in reader:
+            line, start = start + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            values = row + [""] * (len(header) - len(row))
+            yield line, {h: v.strip() for h, v in zip(header, values, strict=False)}, len(row) > len(header)
+    except csv.Error as exc:  # a field over the csv module's limit (131,072 characters), a NUL byte…
+        raise ImportFailed(f"CSV の {reader.line_num} 行目付近を読み取れません（{_csv_reason(exc)}）。"
+                           "ファイルが壊れていないか確認してください。") from exc
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"1つの欄が長すぎます（{csv.field_size_limit():,}文字まで）"
+    if "NUL" in text or "null byte" in text:
+        return "NUL 文字が含まれています"
+    return "CSV の形式が正しくありません"
 
 
 def header_of(text: str) -> list[str]:
