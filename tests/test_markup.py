@@ -76,3 +76,27 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(value: str) -> None:
 
 def test_ordinary_csv_cells_are_unchanged() -> None:
     assert inert_cell("架空あおぞら診療所") == "架空あおぞら診療所" and inert_cell("1.2") == "1.2" and inert_cell("") == ""
+
+
+def test_a_long_query_is_embedded_from_the_models_window() -> None:
+    import numpy as np
+
+    from retrieval.embedders import QUERY_CHARS, make_embedder, window
+
+    assert window("あ" * 1000) == "あ" * QUERY_CHARS and window("短い") == "短い"
+    model = make_embedder("e5-small", "")
+    assert model is not None
+    long = ("在宅医療について知りたいことがあります。" * 60)[:1000]
+    assert np.allclose(model.embed_query(long), model.embed_query(long[:QUERY_CHARS]))
+
+
+def test_csv_downloads_are_private_files(tmp_path: Path) -> None:
+    import stat
+
+    from ui.web_logic import CsvFiles
+
+    files = CsvFiles()
+    path = files.write(facilities_csv([{"name": "架空診療所", "evidence": [], "sample": True}]))
+    assert path is not None
+    assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600
+    assert stat.S_IMODE(files.folder.stat().st_mode) == 0o700

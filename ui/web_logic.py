@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -121,8 +123,9 @@ class CsvFiles:
     """Writes result lists as UTF-8 (BOM, for spreadsheet software) CSV files in one temp folder."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="kakari-csv-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="kakari-csv-"))  # mode 0700: private to the server's user
         self._count = 0
+        atexit.register(shutil.rmtree, self.folder, True)  # downloads do not outlive the server
 
     def write(self, csv_text: str) -> str | None:
         """Save and return the path, or None when there is nothing to download."""
@@ -131,4 +134,5 @@ class CsvFiles:
         self._count += 1
         path = self.folder / f"kakari_results_{self._count}.csv"
         path.write_text(csv_text, encoding="utf-8-sig")
+        path.chmod(0o600)
         return str(path)
