@@ -69,7 +69,8 @@ class Assistant:
         rephraser: Rephraser | None = None,
     ) -> None:
         self.settings = settings
-        self.sessions = SessionStore(settings.sessions_dir)
+        self.sessions = SessionStore(settings.sessions_dir, settings.assistant.session_secret,
+                                     settings.assistant.session_ttl_hours)
         self._records: tuple[Facility, ...] | None = tuple(facilities) if facilities is not None else None
         self._sample = bool(self._records) and all(f.sample for f in self._records or ())
         self._dataset: FacilityDataset | None = None

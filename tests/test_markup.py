@@ -51,13 +51,14 @@ def _assert_inert(text: str) -> None:
 
 
 def test_hostile_names_partners_and_addresses_stay_text_in_every_answer(hostile: Assistant) -> None:
-    listing = hostile.ask("高知市で24時間往診してくれる診療所", session_id="s1").to_dict()
+    listing = hostile.ask("高知市で24時間往診してくれる診療所").to_dict()
     assert "T-EVIL" in [f["id"] for f in listing["facilities"]]
     _assert_inert(listing["answer"])
     assert "&lt;form" in listing["answer"] and "\\[ログインはこちら\\]" in listing["answer"]
     position = [f["id"] for f in listing["facilities"]].index("T-EVIL") + 1
     for follow in (f"{position}番目の連携先は？", f"{position}番目の詳細"):
-        answer = hostile.ask(follow, session_id="s1").to_dict()
+        answer = hostile.ask(follow, session_id=listing["session_id"]).to_dict()
+        assert "T-EVIL" in [f["id"] for f in answer["facilities"]]  # really the follow-up of that listing
         _assert_inert(answer["answer"])
     assert listing["facilities"][0]["name"]  # the data itself is returned as data (the UI escapes its cards)
 
