@@ -25,7 +25,7 @@ from assistant.llm import Rephraser, make_rephraser
 from assistant.numbered import numbered_ref
 from assistant.parse import normalize, parse
 from assistant.semantic import MARGINS, SHIPPED_VECTORS, ExemplarBank, SemanticLayer
-from assistant.session import Session, SessionStore
+from assistant.session import Session, SessionStore, make_session_store
 from assistant.texts import (
     BM25PassageSearcher,
     IndexSearcher,
@@ -69,8 +69,9 @@ class Assistant:
         rephraser: Rephraser | None = None,
     ) -> None:
         self.settings = settings
-        self.sessions = SessionStore(settings.sessions_dir, settings.assistant.session_secret,
-                                     settings.assistant.session_ttl_hours)
+        a = settings.assistant
+        self.sessions: SessionStore = make_session_store(a.session_store, settings.sessions_dir, a.session_secret,
+                                                         a.session_ttl_hours)
         self._records: tuple[Facility, ...] | None = tuple(facilities) if facilities is not None else None
         self._sample = bool(self._records) and all(f.sample for f in self._records or ())
         self._dataset: FacilityDataset | None = None
@@ -154,14 +155,18 @@ class Assistant:
     def ask(self, message: str, session_id: str | None = None, location: str | None = None) -> Answer:
         """Answer one message in a conversation (a new session when ``session_id`` is None)."""
         text = check_message(message)
-        session = self.sessions.load(session_id)
         given = resolve_given(location) if location is not None and location.strip() else None
-        if given is not None:
-            session.user_location = location.strip() if location else ""
-        answer = self._answer(text, session, given)
-        session.add_turn("user", text, answer.intent)
-        session.add_turn("assistant", answer.answer[:300], answer.intent)
-        self.sessions.save(session)
+        for _ in range(SAVE_ATTEMPTS):  # another process may save the same conversation meanwhile: answer again
+            session, version = self.sessions.load(session_id)
+            if given is not None:
+                session.user_location = location.strip() if location else ""
+            answer = self._answer(text, session, given)
+            session.add_turn("user", text, answer.intent)
+            session.add_turn("assistant", answer.answer[:300], answer.intent)
+            if self.sessions.save(session, version):
+                break
+        else:
+            raise InputError("同じ会話への書き込みが重なりました。もう一度お試しください。")
         # docs/architecture.md: the notice is never empty while the active dataset is the fictional sample.
         notice = answer.notice or (DATASET_NOTICE if self.sample_data else "")
         return _with(answer, session_id=session.id, notice=notice)
@@ -374,6 +379,7 @@ class Assistant:
 DOCUMENT_CLOSENESS: dict[str, float] = {"e5-small": 0.88}
 GUESSED_DOCUMENTS = "ご質問の意図をはっきり読み取れませんでしたが、制度の資料の次の記述が近いと思われます。"
 SEARCH_OFFER = "医療機関をお探しの場合は、市区町村名か郵便番号を添えてお尋ねください（例：「高知市で往診してくれる診療所」）。"
+SAVE_ATTEMPTS = 5
 DOCUMENTS_TOO = "制度や仕組みについてのご質問でしたら、資料には次のように書かれています。"
 # A question that asks about a background document itself (then it is quoted first, with its label).
 _NAMES_REFERENCE = re.compile(r"健保連|健康保険組合|提言|社保審|社会保障審議会|医療部会|経営レポート|医業|会計|見える化|参考資料|"

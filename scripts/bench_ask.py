@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from assistant.service import Assistant
+from assistant.session import make_session_store
 from corpus.settings import load_settings
 
 QUESTIONS: tuple[tuple[str, str | None], ...] = (
@@ -48,7 +49,7 @@ def main() -> None:
     # Sessions go to a throw-away folder; the text index is reused from the configured data dir.
     sessions = Path(tempfile.mkdtemp(prefix="kakari-bench-"))
     assistant = Assistant(settings)
-    assistant.sessions.directory = sessions
+    assistant.sessions = make_session_store("sqlite", sessions)
     started = time.perf_counter()
     assistant.warm_up()
     assistant.ask("高知市で往診してくれる診療所")

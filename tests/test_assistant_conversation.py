@@ -115,16 +115,15 @@ def test_new_topic_starts_fresh_but_keeps_the_place(assistant_small: Assistant) 
 
 def test_sessions_persist_as_json_between_instances(assistant_small: Assistant, small_records) -> None:  # type: ignore[no-untyped-def]
     first = assistant_small.ask("高知市で24時間往診してくれる診療所")
-    path = assistant_small.settings.sessions_dir / f"{first.session_id}.json"
-    assert path.exists()
+    assert assistant_small.sessions.get(first.session_id) is not None  # type: ignore[attr-defined]
     again = Assistant(assistant_small.settings, facilities=small_records)
     assert ids(again.ask("その中でACPもしているのは？", session_id=first.session_id)) == ["T-K1"]
 
 
 def test_an_id_the_server_did_not_issue_starts_a_new_conversation(assistant_small: Assistant) -> None:
-    folder = assistant_small.settings.sessions_dir
+    store = assistant_small.sessions
     invented = assistant_small.ask("高知市で24時間往診してくれる診療所", session_id="care-manager-1")
-    assert invented.session_id != "care-manager-1" and not (folder / "care-manager-1.json").exists()
+    assert invented.session_id != "care-manager-1" and store.get("care-manager-1") is None  # type: ignore[attr-defined]
     real = invented.session_id
     forged = real[:-1] + ("0" if real[-1] != "0" else "1")  # same token, wrong signature
     follow = assistant_small.ask("その中でACPもしているのは？", session_id=forged)
@@ -133,32 +132,29 @@ def test_an_id_the_server_did_not_issue_starts_a_new_conversation(assistant_smal
 
 
 def test_sessions_keep_only_what_the_next_turn_needs(assistant_small: Assistant) -> None:
-    import json
     import stat
 
     folder = assistant_small.settings.sessions_dir
+    store = assistant_small.sessions
     search = assistant_small.ask("母が物忘れがひどいので高知市で往診してくれる診療所", location="33.559587,133.529279")
-    data = json.loads((folder / f"{search.session_id}.json").read_text(encoding="utf-8"))
+    data = store.get(search.session_id)  # type: ignore[attr-defined]
     assert all(t["text"] == "" for t in data["turns"])  # a search's words (health details) are not kept
     assert data["user_location"] == "33.560,133.529"  # a position is kept rounded (about 100 m)
     assert data["last"]["result_ids"]  # what 「その中で…」 needs is kept
     guide = assistant_small.ask("報告の基準日はいつ？", session_id=search.session_id)
-    data = json.loads((folder / f"{guide.session_id}.json").read_text(encoding="utf-8"))
+    data = store.get(guide.session_id)  # type: ignore[attr-defined]
     assert [t["text"] for t in data["turns"] if t["role"] == "user"][-1] == "報告の基準日はいつ？"
     assert stat.S_IMODE((folder / ".secret").stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "sessions.sqlite3").stat().st_mode) == 0o600
 
 
 def test_an_expired_conversation_is_forgotten(assistant_small: Assistant) -> None:
-    import os
-    import time
-
     first = assistant_small.ask("高知市で24時間往診してくれる診療所")
-    path = assistant_small.settings.sessions_dir / f"{first.session_id}.json"
-    old = time.time() - 25 * 3600
-    os.utime(path, (old, old))
+    store = assistant_small.sessions
+    store.age(first.session_id, 25 * 3600)  # type: ignore[attr-defined]
     again = assistant_small.ask("その中でACPもしているのは？", session_id=first.session_id)
-    assert again.session_id != first.session_id and not path.exists()
-    assert assistant_small.sessions.prune() == 0
+    assert again.session_id != first.session_id and store.get(first.session_id) is None  # type: ignore[attr-defined]
+    assert store.prune() == 0
 
 
 def test_asks_where_once_then_searches_everywhere(assistant_small: Assistant) -> None:
