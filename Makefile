@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-dev browser lint typecheck unit eval bench clean
+.PHONY: run test install install-dev browser redis-server lint typecheck unit eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,18 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep -qi ipa || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-ipafont-gothic >/dev/null; }
 
+# Debian's redis-server for the Redis session-store tests (started by the tests on loopback, a free port).
+redis-server:
+	@command -v redis-server >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 lint: install-dev
 	$(BIN)/ruff check .
 
 typecheck: install-dev
 	$(BIN)/mypy
 
-unit: install-dev browser
+unit: install-dev browser redis-server
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit

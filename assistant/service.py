@@ -71,7 +71,7 @@ class Assistant:
         self.settings = settings
         a = settings.assistant
         self.sessions: SessionStore = make_session_store(a.session_store, settings.sessions_dir, a.session_secret,
-                                                         a.session_ttl_hours)
+                                                         a.session_ttl_hours, a.session_redis_url)
         self._records: tuple[Facility, ...] | None = tuple(facilities) if facilities is not None else None
         self._sample = bool(self._records) and all(f.sample for f in self._records or ())
         self._dataset: FacilityDataset | None = None

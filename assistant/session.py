@@ -318,14 +318,69 @@ class FileSessionStore:
         return removed
 
 
-SESSION_STORES = ("sqlite", "files")
+# Compare and swap in one step on the server: write only when the stored version is the one that was read.
+_CAS = """
+local v = redis.call('HGET', KEYS[1], 'version')
+if (not v and ARGV[1] == '0') or v == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'data', ARGV[2], 'version', tonumber(ARGV[1]) + 1)
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
-def make_session_store(kind: str, folder: Path, secret: str = "", ttl_hours: float = 24.0) -> SessionStore:
-    """The configured store: ``sqlite`` (``<folder>/sessions.sqlite3``, default) or ``files``."""
+class RedisSessionStore:
+    """Sessions in Redis (several workers or machines): a hash per session, ``kakari:session:<id>``, which
+    Redis itself expires after the time to live. Needs the ``redis`` extra (``pip install '.[redis]'``)."""
+
+    PREFIX = "kakari:session:"
+
+    def __init__(self, url: str, ids: SessionIds, ttl_hours: float = 24.0) -> None:
+        try:
+            import redis
+        except ImportError as exc:
+            raise InputError("Redis を使うには redis パッケージが必要です（pip install '.[redis]'）。") from exc
+        self.ids = ids
+        self.ttl_s = max(1, int(ttl_hours * 3600))
+        self._db = redis.Redis.from_url(url, socket_timeout=5)
+        self._cas = self._db.register_script(_CAS)
+
+    def load(self, session_id: str | None) -> tuple[Session, int]:
+        key = _fresh_or_issued(self.ids, session_id)
+        if key is None:
+            return Session(self.ids.new()), 0
+        found = self._db.hgetall(self.PREFIX + key)
+        if not found:
+            return Session(key), 0  # issued and nothing said yet, or expired by Redis
+        try:
+            return session_from_dict(json.loads(found[b"data"])), int(found[b"version"])
+        except (ValueError, KeyError, TypeError):
+            return Session(self.ids.new()), 0
+
+    def save(self, session: Session, version: int) -> bool:
+        data = json.dumps(session.to_dict(), ensure_ascii=False)
+        return bool(self._cas(keys=[self.PREFIX + session.id], args=[str(version), data, str(self.ttl_s)]))
+
+    def get(self, session_id: str) -> dict[str, Any] | None:
+        raw = self._db.hget(self.PREFIX + session_id, "data")
+        return json.loads(raw) if raw else None
+
+    def prune(self) -> int:
+        return 0  # Redis expires each session by itself
+
+
+SESSION_STORES = ("sqlite", "files", "redis")
+
+
+def make_session_store(kind: str, folder: Path, secret: str = "", ttl_hours: float = 24.0,
+                       redis_url: str = "") -> SessionStore:
+    """The configured store: ``sqlite`` (``<folder>/sessions.sqlite3``, default), ``files`` or ``redis``."""
     ids = SessionIds(folder, secret)
     if kind == "sqlite":
         return SqliteSessionStore(folder / "sessions.sqlite3", ids, ttl_hours)
     if kind == "files":
         return FileSessionStore(folder, ids, ttl_hours)
+    if kind == "redis":
+        return RedisSessionStore(redis_url or "redis://127.0.0.1:6379/0", ids, ttl_hours)
     raise InputError(f"不明なセッションの保存先です: {kind!r}（使える値: {'、'.join(SESSION_STORES)}）")

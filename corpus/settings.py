@@ -47,7 +47,8 @@ class AssistantSettings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 20.0
-    session_store: str = "sqlite"  # sqlite (data_dir/sessions/sessions.sqlite3) | files (one JSON per session)
+    session_store: str = "sqlite"  # sqlite (data_dir/sessions/sessions.sqlite3) | files (one JSON each) | redis
+    session_redis_url: str = ""  # for session_store = "redis" (default redis://127.0.0.1:6379/0)
     session_secret: str = ""  # signs session ids; empty = generated once into data_dir/sessions/.secret (0600)
     session_ttl_hours: float = 24.0  # a conversation left this long is forgotten
 

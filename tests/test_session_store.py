@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import shutil
+import socket
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,27 +15,66 @@ import pytest
 from assistant.errors import InputError
 from assistant.session import MAX_TURNS, SESSION_STORES, Session, make_session_store
 
+REDIS_URL = ""  # set by the redis_server fixture for the processes it forks
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server (Debian's package) on a free loopback port, no persistence; its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server がありません（`make redis-server` で Debian のパッケージが入ります）")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    import redis
+
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            if client.ping():
+                break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("redis-server が起動しませんでした")
+    yield url
+    process.terminate()
+    process.wait(10)
+
 
 @pytest.fixture(params=SESSION_STORES)
 def kind(request: pytest.FixtureRequest) -> str:
+    if request.param == "redis":
+        global REDIS_URL
+        REDIS_URL = request.getfixturevalue("redis_server")
     return str(request.param)
 
 
+def _store(kind: str, folder: Path, secret: str = "s3cret", ttl_hours: float = 24.0):  # type: ignore[no-untyped-def]
+    return make_session_store(kind, folder, secret=secret, ttl_hours=ttl_hours, redis_url=REDIS_URL)
+
+
 def test_ids_are_signed_and_invented_ones_start_fresh(kind: str, tmp_path: Path) -> None:
-    store = make_session_store(kind, tmp_path, secret="s3cret")
+    store = _store(kind, tmp_path)
     session, version = store.load(None)
     assert version == 0 and store.ids.issued(session.id)
     assert store.save(session, version)
     invented, v = store.load("abcdef0123456789-0123456789abcdef")
     assert v == 0 and invented.id != "abcdef0123456789-0123456789abcdef"
-    other = make_session_store(kind, tmp_path / "other", secret="another")
+    other = _store(kind, tmp_path / "other", secret="another")
     assert not other.ids.issued(session.id)  # a different secret does not accept this id
     with pytest.raises(InputError):
         store.load("../../etc/passwd")
 
 
 def test_a_stale_version_is_not_saved(kind: str, tmp_path: Path) -> None:
-    store = make_session_store(kind, tmp_path, secret="s3cret")
+    store = _store(kind, tmp_path)
     session, version = store.load(None)
     assert store.save(session, version)
     first, v1 = store.load(session.id)
@@ -45,7 +88,7 @@ def test_a_stale_version_is_not_saved(kind: str, tmp_path: Path) -> None:
 
 
 def _turns(kind: str, folder: str, session_id: str, label: str, n: int) -> None:
-    store = make_session_store(kind, Path(folder), secret="s3cret")
+    store = _store(kind, Path(folder))
     for i in range(n):
         while True:
             session, version = store.load(session_id)
@@ -56,7 +99,7 @@ def _turns(kind: str, folder: str, session_id: str, label: str, n: int) -> None:
 
 
 def test_two_processes_never_lose_a_turn(kind: str, tmp_path: Path) -> None:
-    store = make_session_store(kind, tmp_path, secret="s3cret")
+    store = _store(kind, tmp_path)
     session, version = store.load(None)
     assert store.save(session, version)
     context = multiprocessing.get_context("fork")
@@ -82,3 +125,25 @@ def test_the_sqlite_store_prunes_expired_sessions(tmp_path: Path) -> None:
     assert store.save(Session(session.id), version)
     store.age(session.id, 7200)  # type: ignore[attr-defined]
     assert store.prune() == 1 and store.get(session.id) is None  # type: ignore[attr-defined]
+
+
+def test_a_conversation_alternating_between_two_servers_on_redis_keeps_its_conditions(
+    redis_server: str, tmp_path: Path,
+) -> None:
+    """Two assistants (two worker processes' worth of state) share Redis and one signing secret."""
+    import dataclasses
+
+    from assistant.service import Assistant
+    from tests.data.assistant_facilities import RECORDS, _settings
+
+    base = _settings(tmp_path / "data")
+    shared = dataclasses.replace(base.assistant, session_store="redis", session_redis_url=redis_server,
+                                 session_secret="shared-secret")
+    settings = dataclasses.replace(base, assistant=shared)
+    one, two = Assistant(settings, facilities=RECORDS), Assistant(settings, facilities=RECORDS)
+    first = one.ask("高知市で24時間往診してくれる診療所")
+    refined = two.ask("その中でACPもしているのは？", session_id=first.session_id)
+    assert refined.session_id == first.session_id and [f.id for f in refined.facilities] == ["T-K1"]
+    again = one.ask("病院だけにして", session_id=first.session_id)
+    assert again.session_id == first.session_id and again.intent == "facility_search"
+    assert {f["name"] for f in again.filters} >= {"home_care_24h", "acp"}
