@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class TextIndex:
         self._sources = np.array([p.source for p in self.passages])
         self._units = units if embedder is not None else None
         self._vectors: dict[str, np.ndarray] = {}  # recent query vectors (search, then its key sentences)
+        self._vectors_lock = threading.Lock()  # requests run in parallel threads
         self._store = None
         if embedder is not None:
             self._store = VectorStore(folder / CHROMA, embedder)
@@ -241,12 +243,14 @@ class TextIndex:
     def _query_vector(self, query: str) -> np.ndarray | None:
         if self._embedder is None:
             return None
-        vector = self._vectors.get(query)
+        with self._vectors_lock:
+            vector = self._vectors.get(query)
         if vector is None:
-            vector = self._embedder.embed_query(query)
-            if len(self._vectors) >= QUERY_VECTORS:
-                self._vectors.pop(next(iter(self._vectors)), None)
-            self._vectors[query] = vector
+            vector = self._embedder.embed_query(query)  # outside the lock: other requests embed meanwhile
+            with self._vectors_lock:
+                if len(self._vectors) >= QUERY_VECTORS:
+                    self._vectors.pop(next(iter(self._vectors)), None)
+                self._vectors[query] = vector
         return vector
 
     def closeness(self, query: str) -> float:

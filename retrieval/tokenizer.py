@@ -29,11 +29,13 @@ def _dictionary() -> Any:
 
 
 @lru_cache(maxsize=4)
-def _sudachi(mode: str) -> Any:
+def _sudachi(mode: str) -> tuple[Any, threading.Lock]:
+    """The shared Sudachi tokenizer of a split mode and the one lock that guards it (a Sudachi tokenizer must not
+    be used by two threads at once, and every ``make_tokenizer`` of the mode shares it)."""
     from sudachipy import SplitMode
 
     split = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode]
-    return _dictionary().tokenizer(mode=split)
+    return _dictionary().tokenizer(mode=split), threading.Lock()
 
 
 def fold(text: str) -> str:
@@ -46,8 +48,7 @@ def make_tokenizer(mode: str = "C", synonyms: bool = True, normalized: bool = Tr
     mode = mode.upper()
     if mode not in MODES:
         raise TokenizerError(f"Sudachi の分割モードは A・B・C のいずれかです（指定: {mode!r}）")
-    sudachi = _sudachi(mode)
-    lock = threading.Lock()  # a Sudachi tokenizer must not be shared by threads at the same time
+    sudachi, lock = _sudachi(mode)
 
     def tokenize(text: str) -> list[str]:
         folded = fold(text)

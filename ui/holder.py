@@ -1,4 +1,4 @@
-"""Holds the one Assistant of a server process: built in a background thread, used one call at a time."""
+"""Holds the one Assistant of a server process: built in a background thread, then used by requests in parallel."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ class AssistantHolder:
         self._wait_s = wait_s
         self._ready = threading.Event()
         self._start_lock = threading.Lock()
-        self._call_lock = threading.Lock()  # the assistant keeps sessions and indexes: one call at a time
         self._thread: threading.Thread | None = None
         if assistant is not None:
             self._ready.set()
@@ -79,11 +78,12 @@ class AssistantHolder:
         if not self._ready.wait(self._wait_s):
             raise AssistantUnavailable("検索の準備がまだ終わっていません。しばらくしてからもう一度お試しください。")
         if self._error:
-            raise AssistantUnavailable(f"アシスタントを準備できませんでした（{self._error}）。")
+            kind = self._error.split(":", 1)[0]  # never the exception's text: it may hold file paths
+            raise AssistantUnavailable(f"アシスタントを準備できませんでした（{kind}）。管理者はサーバーのログを確認してください。")
         return self._assistant
 
     def call(self, fn: Callable[[Any], T]) -> T:
-        """Run ``fn(assistant)`` under the call lock."""
-        assistant = self.get()
-        with self._call_lock:
-            return fn(assistant)
+        """Run ``fn(assistant)``. No lock: the assistant reads immutable indexes and data, its small caches are
+        locked where they change, and a conversation's state is saved by compare-and-swap (assistant/session.py),
+        so requests run side by side."""
+        return fn(self.get())
