@@ -7,6 +7,7 @@ its own section as a plain frozen dataclass and never reads the environment itse
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -156,3 +157,16 @@ def load_settings(config_path: Path | None, env: Mapping[str, str]) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"設定ファイル {path} の書式が正しくありません: {exc}") from exc
     return settings_from(toml, env)
+
+
+SETTINGS_ENV = "KAKARI_SETTINGS_JSON"  # how `kakari serve --workers N` hands its settings to each worker
+
+
+def settings_to_json(settings: Settings) -> str:
+    """The settings as JSON (read back by ``settings_from_json``)."""
+    return json.dumps(dataclasses.asdict(settings), default=str, ensure_ascii=False)
+
+
+def settings_from_json(text: str) -> Settings:
+    """Settings from ``settings_to_json`` (through the same coercion as a TOML file)."""
+    return settings_from(json.loads(text), {})

@@ -55,3 +55,37 @@ def test_serve_answers_health_fast_and_serves_ui(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _post(url: str, body: dict[str, object]) -> dict[str, object]:
+    import json
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        return json.loads(r.read().decode("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_two_workers_share_one_conversation(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "KAKARI_DATA_DIR": str(tmp_path / "data"), "KAKARI_RETRIEVAL_EMBEDDER": "none"}
+    cmd = [sys.executable, "-c", "from ui.cli import main; main()", "serve", "--no-ui", "--workers", "2",
+           "--port", str(port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if _get(base + "/api/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        first = _post(base + "/api/chat", {"message": "高知市で24時間往診してくれる診療所"})
+        session = first["session_id"]
+        for _ in range(6):  # the kernel spreads connections over both workers; each turn must see the last one's
+            turn = _post(base + "/api/chat", {"message": "その中でACPもしているのは？", "session_id": session})
+            assert turn["session_id"] == session and turn["intent"] == "facility_search"
+            assert {f["name"] for f in turn["filters"]} >= {"home_care_24h", "acp"}  # type: ignore[union-attr]
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
