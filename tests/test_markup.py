@@ -25,7 +25,9 @@ FORM = '<form action="http://phish.invalid"><input type="password" name="p"></fo
     ("raw", "shown"),
     [
         ("<b>太字</b>", "&lt;b&gt;太字&lt;/b&gt;"),
-        ("[罠](http://x.invalid)", "\\[罠\\](http://x.invalid)"),
+        ("[罠](http://x.invalid)", "\\[罠\\](http\u200b://x\u200b.invalid)"),
+        ("www.evil.example と a@b.co", "www\u200b.evil\u200b.example と a@b\u200b.co"),  # no linkify either
+        ("約1.2km", "約1.2km"),
         ("**強調** _斜体_ `code` | 表 ~取消~", "\\*\\*強調\\*\\* \\_斜体\\_ \\`code\\` \\| 表 \\~取消\\~"),
         ("一行目\n二行目\t\x00", "一行目 二行目 "),
         ("架空あおぞら診療所（サンプル）", "架空あおぞら診療所（サンプル）"),

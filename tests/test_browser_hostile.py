@@ -1,0 +1,103 @@
+"""Real browser: hostile names, partners and addresses from an imported dataset stay text in the chat page.
+
+The page must hold no <img>, <form> or <input type=password> from the data and must never request the beacon.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from corpus.dataset import save_dataset
+from corpus.facility import HomeCare
+from tests.data.assistant_facilities import BASE, KOCHI, RECORDS
+from tests.test_browser_ui import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    FLAGS,
+    ROOT,
+    _ask,
+    _free_port,
+    _require_chromium,
+    _wait,
+    _wait_for_health,
+)
+
+pytestmark = pytest.mark.browser
+
+BEACON_HOST = "beacon.invalid"
+BEACON = f'<img src="http://{BEACON_HOST}/x.png" id="kakari-beacon">'
+FORM = '<form id="kakari-phish" action="http://phish.invalid"><input type="password" name="p"></form>'
+LINK = "[ログインはこちら](http://phish.invalid/login)"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    data = tmp_path_factory.mktemp("hostile-data")
+    evil = dataclasses.replace(BASE, id="T-EVIL", name=f"架空{LINK}診療所{BEACON}（サンプル）", lat=KOCHI[0] + 0.001,
+                               address=f"高知市{FORM}", home_care=HomeCare(mode="24h_self", partners=(BEACON, FORM)))
+    twin = dataclasses.replace(evil, id="T-EVIL2", lat=KOCHI[0] + 0.0015)
+    save_dataset(data / "facilities", [evil, twin, *RECORDS], "test:hostile")
+    port = _free_port()
+    env = {**os.environ, "KAKARI_DATA_DIR": str(data), "ANONYMIZED_TELEMETRY": "False",
+           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "KAKARI_RETRIEVAL_EMBEDDER": "none"}
+    cmd = [sys.executable, "-c", "from ui.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, proc, timeout=60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-hostile')}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_hostile_data_is_shown_as_text_in_the_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/ui/")
+    _wait(browser, "#kakari-message textarea", timeout=60)
+    _ask(browser, "高知市で24時間往診してくれる診療所")
+    _wait(browser, "#kakari-cards .kakari-card")
+    assert "ログインはこちら" in browser.find_element(By.ID, "kakari-cards").text  # the hostile name, as text
+    _ask(browser, "1番目の連携先は？")  # partner names go into the chat's Markdown
+    deadline = time.monotonic() + 90
+    while "連携先" not in browser.find_element(By.ID, "kakari-chat").text.split("1番目の連携先は？")[-1] \
+            and time.monotonic() < deadline:
+        time.sleep(0.5)
+    chat = browser.find_element(By.ID, "kakari-chat")
+    assert "kakari-beacon" in chat.text or "img src" in chat.text  # the partner name is shown as text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#kakari-beacon, #kakari-phish, input[type=password]")
+    active = browser.execute_script(
+        "return [...document.querySelectorAll(\"a[href*='phish.invalid'], img[src*='beacon']\")]"
+        ".map(e => (e.closest('[id]') || {}).id + ': ' + e.outerHTML.slice(0, 160))")
+    assert not active, active
+    requests = [entry["message"] for entry in browser.get_log("performance")]
+    assert not any(BEACON_HOST in message for message in requests), "the page requested the beacon"
