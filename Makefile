@@ -11,12 +11,18 @@ export ANONYMIZED_TELEMETRY := False
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.core-installed: pyproject.toml | $(BIN)/python
+# Swagger UI for /docs from npm (served locally, so the API docs work offline; not vendored in the repo).
+SWAGGER_UI := swagger-ui-dist@5.35.0
+$(VENV)/npm/node_modules/swagger-ui-dist/package.json: | $(BIN)/python
+	@command -v npm >/dev/null && npm install --prefix $(VENV)/npm $(SWAGGER_UI) --no-audit --no-fund --silent || \
+	  echo "npm がないため /docs は CDN から読み込みます"
+
+$(VENV)/.core-installed: pyproject.toml | $(BIN)/python $(VENV)/npm/node_modules/swagger-ui-dist/package.json
 	$(PIP) install -q -e .
 	touch $@
 
 # torch is pinned first so the sentence-transformers extra never pulls a CUDA build.
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python $(VENV)/npm/node_modules/swagger-ui-dist/package.json
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
 	touch $(VENV)/.core-installed $@

@@ -281,3 +281,29 @@ def test_health_is_503_when_loading_failed_and_names_no_path(settings, monkeypat
             time.sleep(0.05)
     assert response.status_code == 503 and response.json()["status"] == "error"
     assert "/srv" not in response.text and "RuntimeError" in response.json()["detail"]
+
+
+def test_docs_use_local_swagger_assets_when_installed(settings, stub, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi import FastAPI
+
+    from ui import api
+
+    assets = tmp_path / "swagger-ui-dist"
+    assets.mkdir()
+    (assets / "swagger-ui-bundle.js").write_text("/* bundle */", encoding="utf-8")
+    (assets / "swagger-ui.css").write_text("/* css */", encoding="utf-8")
+    local = FastAPI(docs_url=None)
+    api._add_docs(local, assets)
+    with TestClient(local) as c:
+        page = c.get("/docs").text
+        assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn.jsdelivr" not in page
+        assert c.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    remote = FastAPI(docs_url=None)
+    api._add_docs(remote, tmp_path / "missing")
+    with TestClient(remote) as c:
+        assert "cdn.jsdelivr" in c.get("/docs").text  # without the npm package: FastAPI's CDN default
+
+
+def test_the_installed_app_serves_docs(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200 and "swagger" in response.text.lower()

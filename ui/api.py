@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import InputError
@@ -156,6 +160,29 @@ def _add_routes(app: FastAPI, holder: AssistantHolder) -> None:
         return RedirectResponse(url=UI_PATH + "/")
 
 
+SWAGGER_ASSETS = Path(sys.prefix) / "npm" / "node_modules" / "swagger-ui-dist"  # `make install` puts them here
+DOCS_ASSETS = "/docs-assets"
+
+
+def _add_docs(app: FastAPI, assets: Path = SWAGGER_ASSETS) -> None:
+    """``/docs``: Swagger UI from the npm package installed with the project (works offline); without it, from
+    the CDN FastAPI uses by default, and the log says so."""
+    local = (assets / "swagger-ui-bundle.js").is_file()
+    if local:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+    else:
+        log.warning("Swagger UI のファイルがないため /docs は CDN から読み込みます（make install で入ります）")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if not local:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="kakari API")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="kakari API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
+
+
 def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, warm: bool = True) -> FastAPI:
     """Build the FastAPI app; with ``ui`` the Gradio chat is mounted at /ui on the same app.
 
@@ -176,6 +203,7 @@ def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, wa
         title="kakari API",
         description="かかりつけ医機能報告制度の対話型アシスタント。医療機関の検索、ガイドライン・Q&Aの検索。",
         version="0.1.0",
+        docs_url=None,  # served below, from local assets when they are installed
     )
     app.state.holder = holder
     if settings.server.cors_origins:  # CORS stays off unless origins are configured
@@ -185,6 +213,7 @@ def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, wa
     guard.install(app, guard.allowed_hosts(settings.server.allowed_hosts, settings.server.host),
                   settings.server.max_body_bytes)
     _add_routes(app, holder)
+    _add_docs(app)
     if ui:
         from ui.web import mount_ui  # gradio is heavy: imported only when the UI is wanted
 
