@@ -307,3 +307,11 @@ def test_docs_use_local_swagger_assets_when_installed(settings, stub, tmp_path) 
 def test_the_installed_app_serves_docs(client: TestClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200 and "swagger" in response.text.lower()
+
+
+def test_gradios_upload_route_is_closed(settings, stub) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(settings, stub, ui=True, warm=False), base_url="http://127.0.0.1") as c:
+        for path in ("/ui/gradio_api/upload", "/ui/upload"):
+            response = c.post(path, files={"files": ("x.bin", b"x" * 10)})
+            assert response.status_code == 403 and "アップロード" in response.json()["detail"]
+        assert c.get("/ui/").status_code == 200  # the page itself is served

@@ -18,6 +18,8 @@ HEADERS: dict[str, str] = {
 }
 BAD_HOST = "このホスト名ではアクセスできません（server.allowed_hosts で許可してください）。"
 TOO_BIG = "リクエストが大きすぎます（{limit}バイトまで）。"
+NO_UPLOAD = "この画面ではファイルのアップロードを受け付けていません。"
+CLOSED_SUFFIXES = ("/gradio_api/upload", "/upload")  # Gradio's upload routes: the chat page has no upload control
 
 
 def host_name(header: str) -> str:
@@ -54,6 +56,8 @@ def install(app: FastAPI, hosts: frozenset[str], max_body: int) -> None:
             response: Response = JSONResponse(status_code=400, content={"detail": BAD_HOST})
         elif request.url.path.startswith("/api/") and _declared_size(request) > max_body:
             response = JSONResponse(status_code=413, content={"detail": TOO_BIG.format(limit=max_body)})
+        elif request.url.path.startswith("/ui/") and request.url.path.endswith(CLOSED_SUFFIXES):
+            response = JSONResponse(status_code=403, content={"detail": NO_UPLOAD})
         else:
             response = await call_next(request)
         for name, value in HEADERS.items():
