@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -137,6 +138,7 @@ def save_dataset(
     dataset = FacilityDataset(tuple(records), False, as_of, source, "", tuple(imports))
     folder = Path(facilities_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp(folder)
     fd, tmp_name = tempfile.mkstemp(prefix=".active-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -155,6 +157,21 @@ def save_dataset(
             os.unlink(tmp_name)
         raise
     return load_active(folder) or dataset
+
+
+STALE_TEMP_S = 600.0  # a temp file this old belongs to an import that was killed mid-write
+
+
+def remove_stale_temp(folder: Path, older_than_s: float = STALE_TEMP_S) -> list[Path]:
+    """Delete the temp files of imports that were killed mid-write (a running import's file is younger)."""
+    cutoff = time.time() - older_than_s
+    removed = []
+    for path in folder.glob(".active-*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def remove_active(facilities_dir: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,16 @@ def test_an_overlong_csv_field_is_a_japanese_error_and_keeps_the_dataset(setting
     with pytest.raises(ImportFailed, match="長すぎます"):
         import_navii(folder, [huge])
     assert (folder / ACTIVE_FILE).read_bytes() == before
+
+
+def test_an_import_killed_mid_write_leaves_no_orphan_after_the_next(settings: Settings) -> None:
+    folder = settings.facilities_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    orphan = folder / ".active-killed.tmp"
+    orphan.write_text("half a dataset", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(orphan, (old, old))
+    fresh = folder / ".active-running.tmp"  # another import still writing: kept
+    fresh.write_text("in progress", encoding="utf-8")
+    import_navii(folder, [EXAMPLE_BASE])
+    assert not orphan.exists() and fresh.exists()
