@@ -11,6 +11,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from tests.data.redis_server import redis_server  # noqa: F401  (fixture)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,9 +69,13 @@ def _post(url: str, body: dict[str, object]) -> dict[str, object]:
         return json.loads(r.read().decode("utf-8"))  # type: ignore[no-any-return]
 
 
-def test_two_workers_share_one_conversation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_two_workers_share_one_conversation(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> None:
     port = _free_port()
-    env = {**os.environ, "KAKARI_DATA_DIR": str(tmp_path / "data"), "KAKARI_RETRIEVAL_EMBEDDER": "none"}
+    env = {**os.environ, "KAKARI_DATA_DIR": str(tmp_path / "data"), "KAKARI_RETRIEVAL_EMBEDDER": "none",
+           "KAKARI_ASSISTANT_SESSION_STORE": store, "KAKARI_ASSISTANT_SESSION_SECRET": "two-workers"}
+    if store == "redis":  # two server processes sharing Redis, as on two machines
+        env["KAKARI_ASSISTANT_SESSION_REDIS_URL"] = request.getfixturevalue("redis_server")
     cmd = [sys.executable, "-c", "from ui.cli import main; main()", "serve", "--no-ui", "--workers", "2",
            "--port", str(port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

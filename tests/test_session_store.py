@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import InputError
 from assistant.session import MAX_TURNS, SESSION_STORES, Session, make_session_store
+from tests.data.redis_server import redis_server  # noqa: F401  (fixture)
 
 REDIS_URL = ""  # set by the redis_server fixture for the processes it forks
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server (Debian's package) on a free loopback port, no persistence; its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server がありません（`make redis-server` で Debian のパッケージが入ります）")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    import redis
-
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            if client.ping():
-                break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("redis-server が起動しませんでした")
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 @pytest.fixture(params=SESSION_STORES)
@@ -128,7 +95,7 @@ def test_the_sqlite_store_prunes_expired_sessions(tmp_path: Path) -> None:
 
 
 def test_a_conversation_alternating_between_two_servers_on_redis_keeps_its_conditions(
-    redis_server: str, tmp_path: Path,
+    redis_server: str, tmp_path: Path,  # noqa: F811
 ) -> None:
     """Two assistants (two worker processes' worth of state) share Redis and one signing secret."""
     import dataclasses
