@@ -84,6 +84,7 @@ def test_hostile_data_is_shown_as_text_in_the_page(server: str, browser) -> None
 
     browser.get(server + "/ui/")
     _wait(browser, "#kakari-message textarea", timeout=60)
+    assert browser.execute_script("return document.documentElement.lang") == "ja"  # screen readers read Japanese
     _ask(browser, "高知市で24時間往診してくれる診療所")
     _wait(browser, "#kakari-cards .kakari-card")
     assert "ログインはこちら" in browser.find_element(By.ID, "kakari-cards").text  # the hostile name, as text

@@ -21,6 +21,7 @@ from ui.holder import AssistantHolder, AssistantUnavailable  # noqa: E402
 from ui.web_logic import SAMPLE_NOTICE, AnswerView, CsvFiles, error_view, location_for, stream_chunks, view_of  # noqa: E402
 from ui.web_text import ABOUT_MD, CARDS_JS, EXAMPLES, FOCUS_DETAIL_JS, GEO_JS, HEADER_HTML, INTRO  # noqa: E402
 
+LANG_HEAD = "<script>document.documentElement.lang = 'ja';</script>"  # Gradio's page says lang="en"
 UPLOAD_LIMIT = "100kb"  # Gradio's upload route, which this UI never uses
 STATIC = Path(__file__).with_name("static")
 _EXPECTED = (InputError, FilterError, AssistantUnavailable)
@@ -186,4 +187,5 @@ def mount_ui(app: FastAPI, holder: AssistantHolder, path: str = "/ui") -> FastAP
         allowed_paths=[str(csv_files.folder)], css_paths=[STATIC / "kakari.css"],
         theme=gr.themes.Soft(primary_hue="teal", text_size="lg"), mcp_server=False, pwa=False,
         max_file_size=UPLOAD_LIMIT,  # the page has no upload control: anything larger than this is refused
+        head=LANG_HEAD,
     )
