@@ -102,3 +102,19 @@ def test_hostile_data_is_shown_as_text_in_the_page(server: str, browser) -> None
     assert not active, active
     requests = [entry["message"] for entry in browser.get_log("performance")]
     assert not any(BEACON_HOST in message for message in requests), "the page requested the beacon"
+
+
+def test_a_location_failure_is_said_next_to_the_button_not_in_an_alert(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/ui/")
+    _wait(browser, "#kakari-message textarea", timeout=60)
+    browser.execute_script(  # no permission here: make the browser's geolocation fail at once
+        "navigator.geolocation.getCurrentPosition = (ok, ng) => ng(new Error('denied'));")
+    browser.find_element(By.CSS_SELECTOR, "#kakari-geo, #kakari-geo button").click()
+    note = _wait(browser, "#kakari-geo-note", timeout=20)[0]
+    assert "現在地を取得できませんでした" in note.text and note.get_attribute("role") == "status"
+    from selenium.common.exceptions import NoAlertPresentException
+
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018

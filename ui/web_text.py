@@ -38,14 +38,27 @@ EXAMPLES: dict[str, list[str]] = {
 # Browser geolocation (only where the user permits it); fills the hidden "lat,lng" field.
 GEO_JS = """
 async (current) => {
-  if (!navigator.geolocation) { alert('このブラウザでは現在地を取得できません。'); return ['', current]; }
+  // A failure is said next to the button (a live region), never in a blocking alert() box.
+  const say = (text) => {
+    let note = document.getElementById('kakari-geo-note');
+    if (!note) {
+      note = document.createElement('p');
+      note.id = 'kakari-geo-note';
+      note.setAttribute('role', 'status');
+      note.className = 'kakari-geo-note';
+      (document.getElementById('kakari-geo') || document.body).insertAdjacentElement('afterend', note);
+    }
+    note.textContent = text;
+  };
+  if (!navigator.geolocation) { say('このブラウザでは現在地を取得できません。郵便番号か市区町村名を入力してください。'); return ['', current]; }
   try {
     const pos = await new Promise((ok, ng) =>
       navigator.geolocation.getCurrentPosition(ok, ng, {timeout: 10000, maximumAge: 600000}));
     const lat = pos.coords.latitude.toFixed(5), lng = pos.coords.longitude.toFixed(5);
+    say('');
     return [lat + ',' + lng, '現在地（' + lat + ', ' + lng + '）'];
   } catch (e) {
-    alert('現在地を取得できませんでした。郵便番号か市区町村名を入力してください。');
+    say('現在地を取得できませんでした。郵便番号か市区町村名を入力してください。');
     return ['', current];
   }
 }
