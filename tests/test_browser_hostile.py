@@ -118,3 +118,15 @@ def test_a_location_failure_is_said_next_to_the_button_not_in_an_alert(server: s
 
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+
+
+def test_an_example_question_is_asked_when_clicked(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/ui/")
+    _wait(browser, "#kakari-message textarea", timeout=60)
+    example = "かかりつけ医機能報告制度とは何ですか？"
+    browser.find_element(By.XPATH, f"//button[contains(., '{example}')]").click()
+    WebDriverWait(browser, 120).until(lambda d: "要点" in d.find_element(By.ID, "kakari-chat").text)
+    assert example in browser.find_element(By.ID, "kakari-chat").text

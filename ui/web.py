@@ -68,8 +68,8 @@ class _Page:
         self.chips = gr.CheckboxGroup(list(render.CHIPS), label="機能で絞り込む（選ぶとすぐ検索します）",
                                       elem_id="kakari-chips")
         self.citations = gr.HTML("", elem_id="kakari-citations")
-        for who, questions in EXAMPLES.items():
-            gr.Examples([[q] for q in questions], inputs=[self.message], label=f"{who}の質問例")
+        self.examples = [gr.Examples([[q] for q in questions], inputs=[self.message], label=f"{who}の質問例")
+                         for who, questions in EXAMPLES.items()]
 
     def _result_column(self) -> None:
         with gr.Tabs(elem_id="kakari-tabs") as self.tabs:
@@ -90,6 +90,9 @@ class _Page:
         ask_inputs = [self.message, self.chatbot, self.location, self.geo, self.session, self.last]
         for event in (self.send.click, self.message.submit):
             event(self.ask, ask_inputs, self._outputs(), show_progress="minimal").then(
+                lambda: "", None, self.message)
+        for examples in self.examples:  # an example asks at once (it only filled the box before)
+            examples.load_input_event.then(self.ask, ask_inputs, self._outputs(), show_progress="minimal").then(
                 lambda: "", None, self.message)
         self.chips.input(self.search_by_chips, [self.chips, self.chatbot, self.location, self.geo, self.last],
                          self._outputs(), show_progress="minimal")
