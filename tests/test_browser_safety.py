@@ -1,6 +1,7 @@
-"""Real browser: hostile names, partners and addresses from an imported dataset stay text in the chat page.
+"""Real browser, on a server whose imported dataset holds hostile names, partners and addresses.
 
-The page must hold no <img>, <form> or <input type=password> from the data and must never request the beacon.
+The page must hold no <img>, <form>, password box or link from the data and must never request the beacon;
+it declares Japanese, says a location failure without an alert(), and asks an example question when clicked.
 """
 
 from __future__ import annotations
