@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answer import AnswerBody, Quote
-from assistant.texts import is_note, list_after, split_sentences, where_of
+from assistant.texts import answer_part, is_note, list_after, split_sentences, where_of
 from corpus.passage import Passage
 
 SHORT_LEAD = 20  # a Q&A answer opening this short (「可能です。」) is a verdict: the next sentence says why
@@ -33,11 +33,8 @@ _BASIS_TABLE = "table"
 
 
 def answer_sentences(passage: Passage) -> list[str]:
-    """The sentences a passage says (a Q&A item without its question line)."""
-    text = passage.text.strip()
-    if passage.source == "qa" and "\n" in text:
-        text = text.split("\n", 1)[1]
-    return split_sentences(text)
+    """The sentences a passage says (a Q&A item without its question line), as quotes are built from."""
+    return split_sentences(answer_part(passage))
 
 
 # What a question asks for, and the form its answer takes: a date, an amount, a count, a length of time. When the

@@ -184,7 +184,7 @@ def second_passage(found: Sequence[tuple[Passage, float]], query: str, tokenize:
     return None
 
 
-def _answer_part(passage: Passage) -> str:
+def answer_part(passage: Passage) -> str:
     """For a Q&A item, the answer without the repeated question line."""
     text = passage.text.strip()
     if passage.source == "qa" and "\n" in text:
@@ -228,7 +228,7 @@ def _overlaps(units: Sequence[str], query: str, tokenize: Tokenizer | None) -> l
 
 def best_overlap(passage: Passage, query: str, tokenize: Tokenizer | None) -> int:
     """How many distinct query tokens the passage's best sentence shares (0 without a query)."""
-    units = split_sentences(_answer_part(passage))
+    units = split_sentences(answer_part(passage))
     return max(_overlaps(units, query, tokenize), default=0)
 
 
@@ -254,7 +254,7 @@ def list_after(units: Sequence[str], i: int, limit: int) -> list[int]:
 
 def best_sentence(passage: Passage, query: str, tokenize: Tokenizer | None) -> str:
     """The sentence sharing most distinct query tokens (earliest on ties); empty when none shares any."""
-    units = split_sentences(_answer_part(passage))
+    units = split_sentences(answer_part(passage))
     overlaps = _overlaps(units, query, tokenize)
     if not units or not max(overlaps):
         return ""
@@ -333,7 +333,7 @@ def quote_of(passage: Passage, query: str = "", tokenize: Tokenizer | None = Non
     ``MAIN_CHARS``). Then, within ``limit``: the footnotes those sentences refer to, and a second, non-adjacent
     sentence that matches about as well as the best one. Without a query the quote starts at the beginning.
     """
-    units = split_sentences(_answer_part(passage))
+    units = split_sentences(answer_part(passage))
     if not units:
         return ""
     overlaps = _overlaps(units, query, tokenize)

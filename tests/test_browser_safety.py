@@ -19,15 +19,13 @@ from corpus.dataset import save_dataset
 from corpus.facility import HomeCare
 from tests.data.assistant_facilities import BASE, KOCHI, RECORDS
 from tests.test_browser_ui import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    FLAGS,
     ROOT,
     _ask,
     _free_port,
     _require_chromium,
     _wait,
     _wait_for_health,
+    chrome,
 )
 
 pytestmark = pytest.mark.browser
@@ -62,22 +60,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    _require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-hostile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome(tmp_path_factory.mktemp("chromium-safety"), log_network=True) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_hostile_data_is_shown_as_text_in_the_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -74,9 +75,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """Headless Chromium through Debian's chromedriver (Selenium Manager never downloads anything)."""
+@contextlib.contextmanager
+def chrome(profile: Path, log_network: bool = False) -> Iterator:
+    """Headless Chromium through Debian's chromedriver (Selenium Manager never downloads anything);
+    ``log_network`` keeps the performance log (every request the page makes)."""
     _require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -85,13 +87,21 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--user-data-dir={profile}")
+    if log_network:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    with chrome(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
 
 
 def _ask(driver, question: str) -> None:

@@ -65,9 +65,11 @@ def test_hostile_names_partners_and_addresses_stay_text_in_every_answer(hostile:
     assert listing["facilities"][0]["name"]  # the data itself is returned as data (the UI escapes its cards)
 
 
-def test_an_echoed_wish_is_inert(hostile: Assistant) -> None:
-    answer = hostile.ask("高知市で<img src=x>がある往診してくれる診療所").to_dict()
-    assert "<img" not in answer["answer"]
+def test_an_echoed_wish_is_inert() -> None:
+    from assistant.honesty import Wish, unapplied_lines
+
+    (line,) = unapplied_lines((Wish("<img src=x>駐車場", 0, 15, "parking"),))
+    assert "<img" not in line and "&lt;img src=x&gt;駐車場" in line
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x.invalid\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
