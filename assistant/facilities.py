@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from assistant.answer import Evidence, FacilityHit
 from assistant.where import EVERYWHERE, Where
-from corpus.facility import KIND_LABELS, Facility
-from corpus.geo import haversine_km
+from corpus.facility import KIND_LABELS
 from retrieval import facility_search as fs
 from retrieval.filters import FacilityFilter, make_filter
 from retrieval.registry import ROWS
+from retrieval.store import UNREPORTED, FacilityStore
 
 _AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
 # A nearby list shorter than this widens to the next radius step (up to the largest), and says so.
@@ -30,19 +30,19 @@ class SearchOutcome:
 
 
 def run_search(
-    records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
-    steps: Sequence[float], limit: int,
+    store: FacilityStore, filters: Sequence[FacilityFilter], where: Where,
+    steps: Sequence[float], limit: int, offset: int = 0,
 ) -> SearchOutcome:
     """Search inside the area, around the point with widening steps, or everywhere."""
     if where.mode == "radius" and where.point is not None:
-        result = fs.search_facilities(records, filters, point=where.point, place_label=_origin_label(where),
-                                      radius_steps_km=steps, limit=limit, min_results=MIN_NEARBY)
+        result = fs.search_facilities(store, filters, point=where.point, place_label=_origin_label(where),
+                                      radius_steps_km=steps, limit=limit, offset=offset, min_results=MIN_NEARBY)
         return SearchOutcome(result.hits, result.searched, result.total_matches, where, result.radius_km)
     if where.mode == "everywhere" or not where.codes:
-        result = fs.search_facilities(records, filters, limit=limit)
+        result = fs.search_facilities(store, filters, limit=limit, offset=offset)
         return SearchOutcome(result.hits, "データ全体（全域）を検索しました", result.total_matches, EVERYWHERE)
-    result = fs.search_facilities(records, filters, places=where.codes, point=where.point,
-                                  place_label=where.label, radius_steps_km=(_AREA_RADIUS_KM,), limit=limit)
+    result = fs.search_facilities(store, filters, places=where.codes, point=where.point, place_label=where.label,
+                                  radius_steps_km=(_AREA_RADIUS_KM,), limit=limit, offset=offset)
     return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where)
 
 
@@ -69,9 +69,14 @@ _LOOSER: dict[tuple[str, object], tuple[str, object, str]] = {
 }
 
 
-def _count(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
+def _count(store: FacilityStore, filters: Sequence[FacilityFilter], where: Where,
            steps: Sequence[float]) -> int:
-    return run_search(records, filters, where, steps, 1).total
+    """How many a search would find (the same widening as :func:`run_search`, no record is read)."""
+    if where.mode == "radius" and where.point is not None:
+        counts = store.count_within(filters, point=where.point, radii=sorted(steps) or (20.0,))
+        return next((n for n in counts if n >= MIN_NEARBY), counts[-1])
+    codes = () if where.mode == "everywhere" else where.codes
+    return store.count_within(filters, codes=codes)[0]
 
 
 def _value_relaxations(filters: Sequence[FacilityFilter]) -> list[tuple[str, list[FacilityFilter]]]:
@@ -91,40 +96,28 @@ def _drop_one(filters: Sequence[FacilityFilter]) -> list[tuple[str, list[Facilit
             for i, f in enumerate(filters) if f.name != "kind" and len(filters) > 1]
 
 
-def _neighbour(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where) -> str:
-    """The nearest other municipality where every condition is met (checked on the records)."""
+def _neighbour(store: FacilityStore, filters: Sequence[FacilityFilter], where: Where) -> str:
+    """The nearest other municipality where every condition is met (counted by the store)."""
     if where.mode == "everywhere" or where.point is None:
         return ""
-    lat, lng = where.point
-    own = set(where.codes)
-    best: tuple[float, Facility] | None = None
-    for f in records:
-        if f.municipality_code in own or f.lat is None or f.lng is None:
-            continue
-        if all(flt.test(f) for flt in filters):
-            d = haversine_km((lat, lng), (f.lat, f.lng))
-            if best is None or d < best[0]:
-                best = (d, f)
-    if best is None or best[0] > 60:
+    best = store.nearest_outside(filters, where.point, where.codes)
+    if best is None or best.distance_km is None or best.distance_km > 60:
         return ""
-    d, f = best
-    count = sum(1 for r in records if r.municipality_code == f.municipality_code and all(x.test(r) for x in filters))
-    return f"近隣の{f.prefecture}{f.municipality}（約{d:.0f}km）なら、同じ条件で{count}件あります"
+    f = best.facility
+    count = store.count_within(filters, codes=(f.municipality_code,))[0]
+    return f"近隣の{f.prefecture}{f.municipality}（約{best.distance_km:.0f}km）なら、同じ条件で{count}件あります"
 
 
 _PLACE_FILTERS = ("kind", "municipality")
 
 
-def unreported_note(records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where,
+def unreported_note(store: FacilityStore, filters: Sequence[FacilityFilter], where: Where,
                     steps: Sequence[float]) -> str:
     """When facilities in the searched area carry no 機能報告 (e.g. imported base data), say that their
     functions are unknown rather than absent."""
     if all(f.name in _PLACE_FILTERS for f in filters):
         return ""
-    unknown = [f for f in records if not f.reported]
-    if not unknown:
-        return ""
-    n = _count(unknown, [f for f in filters if f.name in _PLACE_FILTERS], where, steps)
+    n = _count(store, [*(f for f in filters if f.name in _PLACE_FILTERS), UNREPORTED], where, steps)
     if not n:
         return ""
     return (f"この範囲の{n}件は、かかりつけ医機能の報告内容がデータにないため、条件を満たすかどうか判定できません"
@@ -132,27 +125,27 @@ def unreported_note(records: Sequence[Facility], filters: Sequence[FacilityFilte
 
 
 def relaxations(
-    records: Sequence[Facility], filters: Sequence[FacilityFilter], where: Where, steps: Sequence[float],
+    store: FacilityStore, filters: Sequence[FacilityFilter], where: Where, steps: Sequence[float],
     max_items: int = 3,
 ) -> list[str]:
     """Suggestions that each yield at least one facility (every count is checked, never guessed)."""
     found: list[str] = []
     for text, looser in _value_relaxations(filters):
-        n = _count(records, looser, where, steps)
+        n = _count(store, looser, where, steps)
         if n:
             found.append(f"{text}と、{where.label if where.mode != 'everywhere' else '全域'}で{n}件あります")
-    neighbour = _neighbour(records, filters, where)
+    neighbour = _neighbour(store, filters, where)
     if neighbour:
         found.append(neighbour)
     if where.mode == "radius" and where.point is not None:
         wider = (max(steps) * 2, max(steps) * 4)
-        n = _count(records, filters, where, wider)
+        n = _count(store, filters, where, wider)
         if n:
             found.append(f"範囲を半径{wider[-1]:g}kmまで広げると{n}件あります")
     for text, looser in _drop_one(filters):
         if len(found) >= max_items + 2:
             break
-        n = _count(records, looser, where, steps)
+        n = _count(store, looser, where, steps)
         if n:
             found.append(f"{text}と{n}件あります")
     return found[:max_items]

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import logging
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,12 +43,12 @@ from assistant.texts import (
 from assistant.turns import FacilityTurns
 from assistant.understanding import Intent, Prior, Refusal, Understanding, document_lean, understand
 from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text
-from corpus.dataset import FacilityDataset, load_facilities
 from corpus.facility import Facility
 from corpus.passage import Passage
 from corpus.settings import Settings
 from corpus.store import load_passages
 from retrieval.filters import FilterError, filter_from_spec
+from retrieval.store import ColumnStore, DatasetInfo, FacilityStore, dataset_version, open_store
 from retrieval.text_search import TextIndex
 from retrieval.tokenizer import make_tokenizer
 
@@ -72,9 +73,14 @@ class Assistant:
         a = settings.assistant
         self.sessions: SessionStore = make_session_store(a.session_store, settings.sessions_dir, a.session_secret,
                                                          a.session_ttl_hours, a.session_redis_url)
-        self._records: tuple[Facility, ...] | None = tuple(facilities) if facilities is not None else None
-        self._sample = bool(self._records) and all(f.sample for f in self._records or ())
-        self._dataset: FacilityDataset | None = None
+        self._fixed_store = facilities is not None  # records given by the caller never change
+        self._store: FacilityStore | None = None
+        self._info = DatasetInfo(False, "", "")
+        if facilities is not None:
+            held = tuple(facilities)
+            self._store = ColumnStore.from_records(held)
+            self._info = DatasetInfo(bool(held) and all(f.sample for f in held), "", "records")
+        self._store_lock = threading.Lock()
         self._passages = tuple(passages) if passages is not None else None
         self._searcher = searcher
         self._semantic: SemanticLayer | None = None
@@ -87,19 +93,33 @@ class Assistant:
     # ---- lazily built resources ----------------------------------------------------------
 
     @property
-    def records(self) -> tuple[Facility, ...]:
-        """The active facility dataset (imported, else the fictional sample)."""
-        if self._records is None:
-            self._dataset = load_facilities(self.settings.facilities_dir)
-            self._records = tuple(self._dataset.records)
-            self._sample = self._dataset.sample
-        return self._records
+    def store(self) -> FacilityStore:
+        """The active facility dataset (imported, else the fictional sample) as a store.
+
+        A new import is seen without a restart: each access compares the active file's fingerprint (one
+        ``stat``) with the open store's and switches to the new dataset between requests.
+        """
+        store = self._store
+        if self._fixed_store and store is not None:
+            return store
+        version = dataset_version(self.settings.facilities_dir)
+        if store is None or store.version != version:
+            with self._store_lock:
+                if self._store is None or self._store.version != version:
+                    self._store, self._info = open_store(self.settings.facilities_dir)
+                store = self._store
+        return store
+
+    @property
+    def dataset(self) -> DatasetInfo:
+        """Where the active records come from (sample flag, base date, source label)."""
+        _ = self.store
+        return self._info
 
     @property
     def sample_data(self) -> bool:
         """True while the active dataset is the fictional sample."""
-        _ = self.records
-        return self._sample
+        return self.dataset.sample
 
     @property
     def searcher(self) -> PassageSearcher:
@@ -143,7 +163,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the dataset and build the text index now (servers call this at start)."""
-        _ = self.records
+        _ = self.store
         self.searcher.search("かかりつけ医機能報告", 1, None)  # loads the embedder's first-call state too
         self.tokenize("かかりつけ医機能報告")
         resolve_in_text(parse("高知市"))  # builds the municipality name pattern and the kana table
@@ -197,10 +217,8 @@ class Assistant:
 
     def facility(self, facility_id: str) -> dict[str, Any] | None:
         """The export record of one facility, or None."""
-        for f in self.records:
-            if f.id == facility_id:
-                return f.to_dict()
-        return None
+        found = self.store.get(facility_id)
+        return None if found is None else found.to_dict()
 
     # ---- one turn -----------------------------------------------------------------------
 
@@ -365,7 +383,7 @@ class Assistant:
         """Optional LLM rephrasing; the verifier falls back to the deterministic text."""
         if self._rephraser is None or answer.intent not in ("facility_search", "guideline"):
             return answer
-        text = self._rephraser.rephrase(answer, [f.name for f in self.records])
+        text = self._rephraser.rephrase(answer, [h.name for h in answer.facilities])
         return _with(answer, answer=text, llm_used=True) if text else answer
 
     def notice_for(self, hits: Sequence[FacilityHit]) -> str:

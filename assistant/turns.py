@@ -23,10 +23,11 @@ from assistant.session import LastSearch, Session
 from assistant.understanding import Operation, Understanding
 from assistant.where import EVERYWHERE, Where, resolve_given, where_from_dict
 from corpus.facility import KIND_LABELS, Facility
-from corpus.municipalities import prefecture_order
+from corpus.municipalities import by_code, prefecture_order
 from corpus.settings import Settings
 from retrieval.filters import FacilityFilter, make_filter
 from retrieval.registry import ROWS
+from retrieval.store import FacilityStore
 
 _PREF_ORDER = prefecture_order
 _DETAIL_FILTERS = tuple(row.name for row in ROWS if row.detail and row.name != "home_care_24h")
@@ -38,7 +39,7 @@ class Owner(Protocol):
     settings: Settings
 
     @property
-    def records(self) -> tuple[Facility, ...]: ...
+    def store(self) -> FacilityStore: ...
 
     def notice_for(self, hits: Sequence[FacilityHit]) -> str: ...
 
@@ -128,11 +129,11 @@ class FacilityTurns:
         """An area the active data does not cover is named as outside (never 「見つかりませんでした」)."""
         if where.mode == "everywhere" or not where.codes:
             return ""
-        records = self.owner.records
-        codes = set(where.codes)
-        if any(r.municipality_code in codes for r in records):
+        present = self.owner.store.municipality_codes()
+        if present & set(where.codes):
             return ""
-        covered = "・".join(sorted({r.prefecture for r in records}, key=_PREF_ORDER)) or "なし"
+        names = {m.prefecture for m in (by_code(c) for c in present) if m is not None}
+        covered = "・".join(sorted(names, key=_PREF_ORDER)) or "なし"
         return (f"{where.label}は、現在のデータの範囲外です（このデータに含まれる地域：{covered}）。"
                 "範囲内の市区町村でお試しください。範囲外の地域は、医療情報ネット（ナビイ）で探せます。")
 
@@ -174,12 +175,12 @@ class FacilityTurns:
                limit: int | None = None, steps: Sequence[float] | None = None,
                unapplied: Sequence[Wish] = (), offset: int = 0) -> Answer:
         """Run the search and compose the facility answer (or the checked no-match answer)."""
-        records = self.owner.records
+        store = self.owner.store
         limit = limit or self.settings.max_facilities
         steps = tuple(steps or self.settings.radius_steps_km)
-        outcome = run_search(records, filters, where, steps, offset + limit)
+        outcome = run_search(store, filters, where, steps, limit, offset)
         # Grounding guard: a facility failing any condition is never listed.
-        hits = tuple(to_hit(h) for h in outcome.hits[offset:] if all(f.test(h.facility) for f in filters))
+        hits = tuple(to_hit(h) for h in outcome.hits if all(f.test(h.facility) for f in filters))
         conditions = conditions_line(filters, outcome.where, outcome.radius_km)
         suggestions: list[str] = []
         wishes = tuple(unapplied)
@@ -189,8 +190,8 @@ class FacilityTurns:
         elif offset:
             text = "\n".join([conditions, *notes])
         else:
-            suggestions = relaxations(records, filters, outcome.where, steps)
-            unknown = unreported_note(records, filters, outcome.where, steps)
+            suggestions = relaxations(store, filters, outcome.where, steps)
+            unknown = unreported_note(store, filters, outcome.where, steps)
             text = no_match_answer(outcome.searched, conditions, suggestions, [*notes, unknown] if unknown else notes,
                                    unapplied=wishes)
         location = None if outcome.where.mode == "everywhere" else outcome.where.to_dict()
@@ -209,7 +210,7 @@ class FacilityTurns:
         n, ids = parsed.ordinal or 0, last.result_ids
         if not 1 <= n <= len(ids):
             return Answer("facility_search", f"前回の結果は{len(ids)}件です。1〜{len(ids)}番目の番号で指定してください。")
-        record = next((f for f in self.owner.records if f.id == ids[n - 1]), None)
+        record = self.owner.store.get(ids[n - 1])
         if record is None:
             return Answer("facility_search", "前回の結果の医療機関が、現在のデータに見つかりませんでした。")
         if parsed.wants_partners:

@@ -1,4 +1,4 @@
-"""Facility search: hard filters first, then a municipality restriction or distance with radius widening."""
+"""Facility search: the store's masks for the conditions, then a municipality restriction or distance with radius widening."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus.facility import Facility
-from corpus.geo import haversine_km
 from retrieval.filters import Evidence, FacilityFilter, describe, make_filter
 from retrieval.registry import ROWS
+from retrieval.store import FacilityStore, as_store
 
 # Optional strengths that order results when no location is given (more satisfied = earlier).
 STRENGTHS: tuple[str, ...] = tuple(row.name for row in ROWS if row.strength)
@@ -59,23 +59,6 @@ def _km(value: float) -> str:
     return f"{value:g}km"
 
 
-def _by_distance(
-    matched: Sequence[Facility], point: tuple[float, float], steps: Sequence[float], min_results: int = 1
-) -> tuple[list[tuple[float, Facility]], float, bool]:
-    """The matches within the first radius step holding at least ``min_results`` (else the largest step),
-    nearest first, with the radius and whether it was widened."""
-    lat, lng = point
-    located = sorted(
-        ((haversine_km((lat, lng), (f.lat, f.lng)), f) for f in matched if f.lat is not None and f.lng is not None),
-        key=lambda pair: (pair[0], pair[1].id),
-    )
-    for i, radius in enumerate(steps):
-        within = [(d, f) for d, f in located if d <= radius]
-        if len(within) >= max(1, min_results) or (within and i == len(steps) - 1):
-            return within, radius, i > 0
-    return [], steps[-1], len(steps) > 1
-
-
 def _distance_text(where: str, radius: float, steps: Sequence[float], widened: bool, found: bool,
                    first_count: int = 0) -> str:
     if found and widened and first_count:
@@ -89,7 +72,7 @@ def _distance_text(where: str, radius: float, steps: Sequence[float], widened: b
 
 
 def search_facilities(
-    facilities: Iterable[Facility],
+    facilities: FacilityStore | Iterable[Facility],
     filters: Sequence[FacilityFilter] = (),
     *,
     places: Sequence[str] = (),
@@ -97,6 +80,7 @@ def search_facilities(
     place_label: str = "",
     radius_steps_km: Sequence[float] = (2.0, 5.0, 10.0, 20.0),
     limit: int = 10,
+    offset: int = 0,
     min_results: int = 1,
 ) -> FacilitySearchResult:
     """Apply hard filters, restrict to municipality codes, then rank by distance from ``point`` if given.
@@ -104,23 +88,25 @@ def search_facilities(
     Without a point, results are ordered by how many optional strengths a facility reports, then id.
     With a point the radius widens step by step while fewer than ``min_results`` match (never beyond the
     largest step); nothing within the largest step returns no hits rather than far-away ones.
+    ``offset`` skips that many hits of the same ordering (paging).
     """
+    store = as_store(facilities)
     filters = tuple(filters)
-    matched = [f for f in facilities if all(flt.test(f) for flt in filters)]
-    area = "全域"
-    if places:
-        codes = set(places)
-        matched = [f for f in matched if f.municipality_code in codes]
-        area = place_label or f"市区町村コード{'・'.join(places)}"
+    codes = tuple(places)
     conditions = describe(filters)
+    area = (place_label or f"市区町村コード{'・'.join(places)}") if places else "全域"
     if point is None:
-        ranked = sorted(matched, key=lambda f: (-_strengths(f), f.id))
-        hits = tuple(_hit(f, filters, None) for f in ranked[:limit])
-        return FacilitySearchResult(hits, conditions, f"{area}を検索しました", len(matched))
+        page = store.query(filters, codes=codes, limit=limit, offset=offset)
+        hits = tuple(_hit(r.facility, filters, None) for r in page.rows)
+        return FacilitySearchResult(hits, conditions, f"{area}を検索しました", page.total)
     steps = tuple(sorted(radius_steps_km)) or (20.0,)
-    within, radius, widened = _by_distance(matched, point, steps, min_results)
+    counts = store.count_within(filters, codes=codes, point=point, radii=steps)
+    chosen = next((i for i, n in enumerate(counts) if n >= max(1, min_results)), None)
+    if chosen is None:
+        chosen = len(steps) - 1
+    radius, widened = steps[chosen], chosen > 0
+    page = store.query(filters, codes=codes, point=point, radius_km=radius, limit=limit, offset=offset)
     where = place_label or "指定した地点"
-    hits = tuple(_hit(f, filters, round(d, 3)) for d, f in within[:limit])
-    first_count = sum(1 for d, _ in within if d <= steps[0])
-    searched = _distance_text(where, radius, steps, widened, bool(within), first_count)
-    return FacilitySearchResult(hits, conditions, searched, len(within), radius, widened)
+    hits = tuple(_hit(r.facility, filters, round(r.distance_km or 0.0, 3)) for r in page.rows)
+    searched = _distance_text(where, radius, steps, widened, page.total > 0, counts[0])
+    return FacilitySearchResult(hits, conditions, searched, page.total, radius, widened)

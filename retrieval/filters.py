@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from corpus.facility import (
@@ -449,6 +450,7 @@ def _closed_values(name: str) -> tuple[str, ...]:
     return tuple(t for t, _ in CARE_HOME_TYPES) if name == "cooperating_facility" else row.values
 
 
+@lru_cache(maxsize=1)
 def _fixed_filters() -> tuple[FacilityFilter, ...]:
     """Every filter whose value set is closed (used to flatten a record into Chroma metadata)."""
     out: list[FacilityFilter] = []
