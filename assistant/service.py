@@ -25,6 +25,16 @@ from assistant.intent import asks_for_place, explicit_search, is_guideline_follo
 from assistant.llm import Rephraser, make_rephraser
 from assistant.numbered import numbered_ref
 from assistant.parse import normalize, parse
+from assistant.regional import (
+    BY_KEY,
+    INDICATORS,
+    Level,
+    RegionalTable,
+    covered_prefectures,
+    indicator_for,
+    regional_table,
+)
+from assistant.regional_text import RegionalRequest, regional_text
 from assistant.semantic import MARGINS, SHIPPED_VECTORS, ExemplarBank, SemanticLayer
 from assistant.session import Session, SessionStore, make_session_store
 from assistant.texts import (
@@ -44,6 +54,7 @@ from assistant.turns import FacilityTurns
 from assistant.understanding import Intent, Prior, Refusal, Understanding, document_lean, understand
 from assistant.where import EVERYWHERE, Where, resolve_given, resolve_in_text
 from corpus.facility import Facility
+from corpus.municipalities import prefectures
 from corpus.passage import Passage
 from corpus.settings import Settings
 from corpus.store import load_passages
@@ -253,6 +264,8 @@ class Assistant:
             return Answer("emergency", body, emergency=True, numbers=safety.EMERGENCY_NUMBERS)
         if u.refusal is not Refusal.NONE:
             return Answer("out_of_scope", "\n".join([*notes, safety.refusal_text(u.refusal.value)]))
+        if u.intent is Intent.REGIONAL and u.region is not None:
+            return self._regional(u.region, notes)
         if u.intent in (Intent.FACILITY_SEARCH, Intent.CLARIFY):
             answer = FacilityTurns(self).handle(u, session, given, notes)
             if answer.intent == "clarify" and u.tentative and answer.answer.endswith(ASK_WHERE) \
@@ -290,6 +303,26 @@ class Assistant:
     def matches_passages(self, text: str, found: list[tuple[Passage, float]]) -> bool:
         """The passages share enough distinctive words with ``text`` (see texts.confident_match)."""
         return confident_match(normalize(text), found, self.weights, self.tokenize)
+
+    def regional(self, prefecture: str, level: str = "medical_area",
+                 indicators: Sequence[str] = (), kind: str = "") -> RegionalTable:
+        """The regional figures of a prefecture (API, CLI); InputError for an unknown name, level or indicator."""
+        if prefecture not in prefectures():
+            raise InputError(f"都道府県名が正しくありません: {prefecture[:20]!r}（例：高知県、東京都）")
+        try:
+            chosen = tuple(BY_KEY.get(k) or indicator_for(k) for k in indicators) or INDICATORS
+            if kind and kind not in ("hospital", "clinic"):
+                raise ValueError(f"kind は hospital / clinic です: {kind[:20]!r}")
+            return regional_table(self.store, self.dataset, prefecture, Level(level), chosen, kind)
+        except (KeyError, ValueError) as exc:
+            raise InputError(f"集計の指定が正しくありません: {exc}（level: prefecture / medical_area / "
+                             f"municipality、indicator: {'、'.join(BY_KEY)}）") from exc
+
+    def _regional(self, request: RegionalRequest, notes: list[str]) -> Answer:
+        table = regional_table(self.store, self.dataset, request.prefecture, request.level, request.indicators,
+                               request.kind)
+        text = regional_text(table, request, covered_prefectures(self.store))
+        return Answer("regional", "\n".join([*notes, text]), notice=DATASET_NOTICE if self.sample_data else "")
 
     def _guideline(self, text: str, notes: list[str]) -> Answer:
         named = numbered_ref(text)

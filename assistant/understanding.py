@@ -14,6 +14,7 @@ from assistant import intent as rules
 from assistant import safety
 from assistant.honesty import Wish
 from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
+from assistant.regional_text import RegionalRequest, read_request
 from assistant.safety import SafetyCheck
 from assistant.semantic import MARGINS, THRESHOLDS, Neighbour, SemanticLayer
 from assistant.where import WhereResult, resolve_in_text
@@ -28,6 +29,7 @@ class Intent(StrEnum):
     EMERGENCY = "emergency"
     OUT_OF_SCOPE = "out_of_scope"
     CLARIFY = "clarify"
+    REGIONAL = "regional"  # figures about an area for the 協議の場 (assistant/regional.py)
 
 
 class Operation(StrEnum):
@@ -79,6 +81,7 @@ class Understanding:
     english: bool = False
     semantic: tuple[str, ...] = field(default=())  # labels the semantic layer contributed
     tentative: bool = False  # only a weak sign chose the intent (no precise rule, the semantic layer unsure)
+    region: RegionalRequest | None = None  # what a regional question asks (intent REGIONAL)
 
     def to_dict(self) -> dict[str, object]:
         """JSON form (``understanding`` of the answer)."""
@@ -90,6 +93,9 @@ class Understanding:
                             "source": c.source} for c in self.parsed.conditions],
             "unapplied": [w.to_dict() for w in self.unapplied], "english": self.english,
             "semantic": list(self.semantic), "tentative": self.tentative,
+            "region": None if self.region is None else {
+                "prefecture": self.region.prefecture, "level": self.region.level.value, "focus": self.region.focus,
+                "indicators": [i.key for i in self.region.indicators], "lacking": self.region.lacking},
         }
 
 
@@ -141,6 +147,10 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
         # 「Find a clinic in Kochi City that offers home visits」: the place and report-item words, in Japanese
         reading.parsed = parse(english_words.to_japanese(message))
         reading.place = resolve_in_text(reading.parsed)
+    region = read_request(reading.parsed, reading.place)
+    if region is not None:
+        return reading.done(Intent.REGIONAL, "rule:regional", injected=injected, doubt=doubt == "doubt",
+                            english=english, region=region)
     operation = reading.operation()
     intent, reason = reading.intent(operation)
     unplaced = reading.unplaced(intent)
@@ -188,9 +198,10 @@ class _Reading:
 
     def done(self, intent: Intent, reason: str, *, operation: Operation = Operation.NEW,
              refusal: Refusal = Refusal.NONE, injected: bool = False, doubt: bool = False, unplaced: str = "",
-             wishes: tuple[Wish, ...] = (), english: bool = False) -> Understanding:
+             wishes: tuple[Wish, ...] = (), english: bool = False,
+             region: RegionalRequest | None = None) -> Understanding:
         return Understanding(self.text, self.parsed, intent, reason, self.check, self.place, operation, refusal,
-                             doubt, injected, unplaced, wishes, english, tuple(self.labels), not self.firm)
+                             doubt, injected, unplaced, wishes, english, tuple(self.labels), not self.firm, region)
 
     def emergency_doubt(self) -> str:
         """"emergency", "doubt" or "": the semantic layer's view when the lexicon found no emergency."""

@@ -9,6 +9,7 @@ temporary file in the same folder, read back and validated, then moved over the 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import tempfile
@@ -114,7 +115,7 @@ def load_active(facilities_dir: Path) -> FacilityDataset | None:
         header, records = _parse_lines(fh, str(path))
     header = header or {}
     dataset = FacilityDataset(
-        tuple(records), False, str(header.get("as_of", "")), str(header.get("source", "取込データ")),
+        tuple(records), bool(header.get("sample", False)), str(header.get("as_of", "")), str(header.get("source", "取込データ")),
         str(path), tuple(header.get("imports", ())),
     )
     _ACTIVE_CACHE[str(path)] = (key, dataset)
@@ -127,15 +128,16 @@ def load_facilities(facilities_dir: Path) -> FacilityDataset:
 
 
 def save_dataset(
-    facilities_dir: Path, records: Iterable[Facility], source: str, imports: Iterable[dict[str, Any]] = ()
+    facilities_dir: Path, records: Iterable[Facility], source: str, imports: Iterable[dict[str, Any]] = (),
+    *, sample: bool = False,
 ) -> FacilityDataset:
-    """Atomically make ``records`` the active imported dataset of this folder."""
+    """Atomically make ``records`` the active imported dataset of this folder (``sample``: fictional records)."""
     records = sorted(records, key=lambda f: f.id)
     ids = [f.id for f in records]
     if len(set(ids)) != len(ids):
         raise DatasetError("ID が重複しているため保存できません")
     as_of = max((f.as_of for f in records), default="")
-    dataset = FacilityDataset(tuple(records), False, as_of, source, "", tuple(imports))
+    dataset = FacilityDataset(tuple(records), sample, as_of, source, "", tuple(imports))
     folder = Path(facilities_dir)
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temp(folder)
@@ -148,15 +150,26 @@ def save_dataset(
             fh.flush()
             os.fsync(fh.fileno())
         with open(tmp_name, encoding="utf-8") as fh:  # validate what was written before swapping
-            _, check = _parse_lines(fh, tmp_name)
-        if len(check) != len(records):
+            written = sum(1 for _ in _checked_lines(fh, tmp_name))
+        if written != len(records):
             raise DatasetError("書き込んだデータの件数が一致しません")
         os.replace(tmp_name, folder / ACTIVE_FILE)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    return load_active(folder) or dataset
+    return dataclasses.replace(dataset, path=str(folder / ACTIVE_FILE))
+
+
+def _checked_lines(lines: Iterable[str], where: str) -> Iterable[Facility]:
+    """The records of the lines, checked one at a time (nothing is kept)."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or (number == 1 and line.startswith('{"kakari_dataset"')):
+            continue
+        try:
+            yield _checked(facility_from_dict(json.loads(line)))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DatasetError(f"{where} の {number} 行目を読み取れません: {exc}") from exc
 
 
 STALE_TEMP_S = 600.0  # a temp file this old belongs to an import that was killed mid-write

@@ -318,4 +318,6 @@ ROWS: tuple[FilterRow, ...] = (
 )
 
 BY_NAME: dict[str, FilterRow] = {row.name: row for row in ROWS}
+# Rows whose field is a 算定回数 (an amount that regional figures add up): the rows shown as 「〇回」.
+AMOUNT_ROWS: tuple[FilterRow, ...] = tuple(row for row in ROWS if row.show is _times)
 FILTER_NAMES: tuple[str, ...] = tuple(row.name for row in ROWS)

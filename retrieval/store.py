@@ -31,9 +31,9 @@ import numpy as np
 from corpus.dataset import ACTIVE_FILE, DatasetError, load_sample
 from corpus.facility import KINDS, Facility, facility_from_dict
 from retrieval.filters import FacilityFilter, facility_metadata, make_filter
-from retrieval.registry import ROWS
+from retrieval.registry import AMOUNT_ROWS, ROWS
 
-COLUMNS_FORMAT = 1
+COLUMNS_FORMAT = 2
 _EARTH_RADIUS_KM = 6371.0088  # the same mean radius as corpus.geo.haversine_km
 _BASE_KEYS = ("id", "kind", "municipality_code")
 # List rows that take a free name: their entries are kept as text (see the module docstring).
@@ -102,6 +102,8 @@ class FacilityStore(Protocol):
 
     def count_by_municipality(self, filters: Sequence[FacilityFilter]) -> dict[str, int]: ...
 
+    def sum_by_municipality(self, amount: str, filters: Sequence[FacilityFilter] = ()) -> dict[str, int]: ...
+
     def nearest_outside(self, filters: Sequence[FacilityFilter], point: tuple[float, float],
                         codes: Sequence[str]) -> StoreRow | None: ...
 
@@ -112,6 +114,12 @@ class FacilityStore(Protocol):
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _amount(facility: Facility, path: str) -> int:
+    block_name, _, attr = path.rpartition(".")
+    block = getattr(facility, block_name)
+    return 0 if block is None else int(getattr(block, attr))
 
 
 def _entries(facility: Facility, path: str) -> tuple[str, ...]:
@@ -135,6 +143,7 @@ class Columns:
     flags: np.ndarray  # bool (n, len(keys))
     texts: dict[str, np.ndarray]  # list-row name → folded entries joined by \x1f
     offsets: np.ndarray  # int64 byte offset of each record's line (empty for an in-memory source)
+    amounts: np.ndarray  # int64 (n, len(AMOUNT_ROWS)): the 算定回数 of each amount row (0 when not reported)
 
     def __post_init__(self) -> None:
         self.key_index = {k: i for i, k in enumerate(self.keys)}
@@ -154,6 +163,7 @@ class Columns:
         offsets: list[int] = []
         rows: list[set[str]] = []
         texts: dict[str, list[str]] = {name: [] for name, _ in TEXT_ROWS}
+        amounts: list[list[int]] = []
         for facility, offset in records:
             ids.append(facility.id)
             kinds.append(KINDS.index(facility.kind))
@@ -167,6 +177,7 @@ class Columns:
             rows.append({k for k, v in meta.items() if k not in _BASE_KEYS and v is True})
             for name, path in TEXT_ROWS:
                 texts[name].append("\x1f".join(_fold(e) for e in _entries(facility, path)))
+            amounts.append([_amount(facility, row.field) for row in AMOUNT_ROWS])
         keys = tuple(sorted(set().union(*rows))) if rows else ()
         index = {k: i for i, k in enumerate(keys)}
         flags = np.zeros((len(ids), len(keys)), dtype=bool)
@@ -178,15 +189,16 @@ class Columns:
             np.array(strengths, dtype=np.int16), keys, flags,
             {k: np.array(v, dtype=str) for k, v in texts.items()},
             np.array(offsets if offsets and offsets[0] >= 0 else [], dtype=np.int64),
+            np.array(amounts, dtype=np.int64).reshape(len(ids), len(AMOUNT_ROWS)),
         )
 
     def save(self, path: Path, version: str) -> None:
         """Write the columns atomically (temp file in the same folder, then ``os.replace``)."""
         header = {"format": COLUMNS_FORMAT, "version": version, "keys": list(self.keys),
-                  "texts": [name for name, _ in TEXT_ROWS]}
+                  "texts": [name for name, _ in TEXT_ROWS], "amounts": [row.name for row in AMOUNT_ROWS]}
         arrays = {"ids": self.ids, "kinds": self.kinds, "codes": self.codes, "lat": self.lat, "lng": self.lng,
                   "reported": self.reported, "strengths": self.strengths, "flags": self.flags,
-                  "offsets": self.offsets, "header": np.array(json.dumps(header, ensure_ascii=False))}
+                  "offsets": self.offsets, "amounts": self.amounts, "header": np.array(json.dumps(header, ensure_ascii=False))}
         arrays.update({f"text_{i}": self.texts[name] for i, (name, _) in enumerate(TEXT_ROWS)})
         fd, tmp = tempfile.mkstemp(prefix=".columns-", suffix=".npz", dir=path.parent)
         try:
@@ -206,11 +218,13 @@ class Columns:
                 header = json.loads(str(data["header"]))
                 if header.get("format") != COLUMNS_FORMAT or header.get("version") != version:
                     return None
-                if header.get("texts") != [name for name, _ in TEXT_ROWS]:
+                if header.get("texts") != [name for name, _ in TEXT_ROWS] or \
+                        header.get("amounts") != [row.name for row in AMOUNT_ROWS]:
                     return None
                 texts = {name: data[f"text_{i}"] for i, (name, _) in enumerate(TEXT_ROWS)}
                 return cls(data["ids"], data["kinds"], data["codes"], data["lat"], data["lng"], data["reported"],
-                           data["strengths"], tuple(header["keys"]), data["flags"], texts, data["offsets"])
+                           data["strengths"], tuple(header["keys"]), data["flags"], texts, data["offsets"],
+                           data["amounts"])
         except (OSError, ValueError, KeyError):
             return None
 
@@ -372,6 +386,16 @@ class ColumnStore:
         codes, counts = np.unique(self.columns.codes[self.mask(filters)], return_counts=True)
         return {f"{c:05d}": int(n) for c, n in zip(codes.tolist(), counts.tolist(), strict=True)}
 
+    def sum_by_municipality(self, amount: str, filters: Sequence[FacilityFilter] = ()) -> dict[str, int]:
+        """The total of one amount row (a 算定回数) over the matches, per municipality code."""
+        j = next(i for i, row in enumerate(AMOUNT_ROWS) if row.name == amount)
+        mask = self.mask(filters)
+        codes = self.columns.codes[mask]
+        values = self.columns.amounts[mask, j]
+        unique, inverse = np.unique(codes, return_inverse=True)
+        sums = np.bincount(inverse, weights=values, minlength=len(unique))
+        return {f"{c:05d}": int(v) for c, v in zip(unique.tolist(), sums.tolist(), strict=True)}
+
     def nearest_outside(self, filters: Sequence[FacilityFilter], point: tuple[float, float],
                         codes: Sequence[str]) -> StoreRow | None:
         """The nearest match outside the given municipalities."""
@@ -457,4 +481,6 @@ def open_store(facilities_dir: Path) -> tuple[ColumnStore, DatasetInfo]:
     except FileNotFoundError:
         return _sample_store()
     header = _header(path)
-    return store, DatasetInfo(False, str(header.get("as_of", "")), str(header.get("source", "取込データ")))
+    info = DatasetInfo(bool(header.get("sample", False)), str(header.get("as_of", "")),
+                       str(header.get("source", "取込データ")))
+    return store, info

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,12 +12,15 @@ from typing import Annotated
 
 import typer
 
-from corpus.dataset import DatasetError, FacilityDataset, load_facilities
+from corpus.dataset import DatasetError, FacilityDataset, load_facilities, remove_active, save_dataset
 from corpus.facility import Facility
 from corpus.importers.common import ImportFailed, ImportReport
 from corpus.importers.navii import import_navii
 from corpus.importers.report import import_report
+from corpus.sample import SEED
+from corpus.sample_national import generate_national
 from corpus.settings import Settings
+from retrieval.store import ColumnStore, active_path, column_file
 
 app = typer.Typer(no_args_is_help=True)
 import_app = typer.Typer(no_args_is_help=True, help="実データの取込（取り込むとこのデータディレクトリの有効データになります）")
@@ -39,7 +44,7 @@ def _print_report(report: ImportReport) -> None:
     typer.echo(f"有効データ: {report.dataset.source}（{len(report.dataset)} 件）")
 
 
-def _run_import(action: Callable[[], ImportReport]) -> None:
+def _run_import(action: Callable[[], ImportReport], folder: Path) -> None:
     try:
         report = action()
     except (ImportFailed, DatasetError) as exc:
@@ -47,6 +52,53 @@ def _run_import(action: Callable[[], ImportReport]) -> None:
         typer.echo("データは変更していません。", err=True)
         raise typer.Exit(1) from exc
     _print_report(report)
+    _build_columns(folder)
+
+
+def _build_columns(folder: Path) -> None:
+    """Build the search columns now, so a running server switches to the new data without a slow first answer."""
+    started = time.perf_counter()
+    store = ColumnStore.open(active_path(folder))
+    typer.echo(f"検索用の列を作成しました（{len(store)} 件、{time.perf_counter() - started:.1f} 秒）。"
+               "起動中のサーバーは次のリクエストから新しいデータを使います。")
+
+
+@app.command("sample")
+def sample_cmd(
+    ctx: typer.Context,
+    scale: Annotated[str, typer.Option("--scale", help="national（全国・約8.8万件）")] = "national",
+    fraction: Annotated[float, typer.Option("--fraction", help="件数の倍率（1.0 で全国の実数に近い件数）")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="乱数の種（同じ種なら同じデータ）")] = SEED,
+    out: Annotated[Path | None, typer.Option("--out", help="JSONL に書き出すだけで、有効データにはしない")] = None,
+) -> None:
+    """架空の全国サンプルを作ります（既定では有効データにします。`kakari facilities reset` で同梱サンプルに戻ります）。"""
+    if scale != "national":
+        typer.echo(f"エラー: --scale は national のみです（同梱の小さなサンプルは常に使えます）: {scale}", err=True)
+        raise typer.Exit(2)
+    if not 0.01 <= fraction <= 3.0:
+        typer.echo("エラー: --fraction は 0.01〜3.0 で指定してください", err=True)
+        raise typer.Exit(2)
+    records = list(generate_national(seed, fraction))
+    if out is not None:
+        with out.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in records)
+        typer.echo(f"架空の全国サンプル {len(records)} 件を {out} に書き出しました。", err=True)
+        return
+    folder = _settings(ctx).facilities_dir
+    save_dataset(folder, records, "全国サンプルデータ（架空の医療機関）", [{"kind": "sample", "seed": seed,
+                 "fraction": fraction, "rows": len(records)}], sample=True)
+    typer.echo(f"架空の全国サンプル {len(records)} 件を有効データにしました。")
+    _build_columns(folder)
+
+
+@app.command("reset")
+def reset_cmd(ctx: typer.Context) -> None:
+    """取り込んだデータを外し、同梱の架空サンプルに戻します。"""
+    folder = _settings(ctx).facilities_dir
+    removed = remove_active(folder)
+    with contextlib.suppress(FileNotFoundError):
+        column_file(active_path(folder)).unlink()
+    typer.echo("同梱のサンプルデータに戻しました。" if removed else "取り込んだデータはありません（同梱のサンプルを使用中）。")
 
 
 @import_app.command("navii")
@@ -56,7 +108,7 @@ def import_navii_cmd(
 ) -> None:
     """ナビイ（医療情報ネット）の施設票を取り込みます（機能報告の情報は含まれません）。"""
     folder = _settings(ctx).facilities_dir
-    _run_import(lambda: import_navii(folder, files))
+    _run_import(lambda: import_navii(folder, files), folder)
 
 
 @import_app.command("report")
@@ -66,7 +118,7 @@ def import_report_cmd(
 ) -> None:
     """かかりつけ医機能報告の CSV を医療機関IDで基本データに結び付けて取り込みます。"""
     folder = _settings(ctx).facilities_dir
-    _run_import(lambda: import_report(folder, file))
+    _run_import(lambda: import_report(folder, file), folder)
 
 
 def _active(ctx: typer.Context) -> FacilityDataset:
