@@ -85,6 +85,12 @@ class NameBook:
             if name not in self._taken:
                 self._taken.add(name)
                 return name
+        for place, word in variants:  # very large places (national sample): a second place word
+            for second in PLACE_WORDS:
+                name = f"{stem}{place}{second}{word}{profile.suffix}（サンプル）"
+                if second != place and name not in self._taken:
+                    self._taken.add(name)
+                    return name
         raise RuntimeError(f"sample name space exhausted in {m.name}")
 
     def _draw_like_v1(self, rng: random.Random, pattern: str) -> str | None:

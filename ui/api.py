@@ -8,12 +8,13 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,6 +35,7 @@ from ui.api_models import (
     validation_message,
 )
 from ui.holder import AssistantHolder, AssistantUnavailable
+from ui.regions_export import sheet_csv, table_dict
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +156,24 @@ def _add_routes(app: FastAPI, holder: AssistantHolder) -> None:
             raise InputError(f"不明な文書の種類です: {'、'.join(unknown)}（使えるもの: {'、'.join(_SOURCES)}）")
         results = holder.call(lambda a: a.search_text(text, k=k, sources=source or None))
         return {"query": text, "results": list(results)}
+
+    @app.get("/api/regions/{prefecture}", responses={**_ERRORS, 200: {"content": {"text/csv": {}}}},
+             tags=["regions"], summary="地域ごとの機能の集計（二次医療圏・市区町村、人口あたり、不足の目安）")
+    def regions(
+        prefecture: str,
+        level: Annotated[str, Query(description="prefecture / medical_area / municipality")] = "medical_area",
+        indicator: Annotated[list[str] | None, Query(description="集計する条件（既定：すべて）")] = None,
+        kind: Annotated[str, Query(description="hospital / clinic に限る")] = "",
+        format: Annotated[str, Query(description="json / csv（課題管理シートの骨組み）")] = "json",
+    ) -> Any:
+        if format not in ("json", "csv"):
+            raise InputError("format は json / csv です。")
+        table = holder.call(lambda a: a.regional(prefecture[:20], level, indicator or (), kind))
+        if format == "csv":
+            name = quote(f"kakari_課題管理シート_{table.prefecture}_{table.level.value}.csv")
+            return Response(sheet_csv(table), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+        return table_dict(table)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from corpus.settings import SettingsError, load_settings
-from ui.commands import ask, corpus, evaluate, facilities, index, serve
+from ui.commands import ask, corpus, evaluate, facilities, index, regions, serve
 
 app = typer.Typer(
     help="kakari — かかりつけ医機能報告制度の対話型アシスタント",
@@ -48,6 +48,7 @@ def _root(
 app.add_typer(corpus.app, name="corpus", help="文書コーパスの構築と統計")
 app.add_typer(index.app, name="index", help="検索インデックスの構築")
 app.add_typer(facilities.app, name="facilities", help="医療機関データの取込・出力・統計")
+app.add_typer(regions.app, name="regions", help="地域ごとの機能の集計（協議の場・課題管理シート向け）")
 ask.register(app)
 serve.register(app)
 evaluate.register(app)
