@@ -8,6 +8,7 @@ named back to the user, and the answer then speaks of 「読み取れた条件�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.markup import md_text
@@ -32,7 +33,7 @@ UNANSWERABLE: tuple[tuple[str, str, str], ...] = (
     ("private_room", "個室・病室の設備", r"個室|差額ベッド"),
     ("kids_space", "キッズスペース・託児", r"キッズスペース|キッズ|託児|授乳室"),
     ("delivery", "薬の配達", r"(薬|くすり)(を|の)?(配達|宅配|届け)|配達"),
-    ("equipment", "検査機器・設備", r"MRI|CT(検査)?|レントゲン|内視鏡|胃カメラ|エコー|検査機器"),
+    ("equipment", "検査機器・設備", r"MRI|(?<![A-Za-z])CT(検査)?|レントゲン|内視鏡|胃カメラ|エコー|検査機器"),
     ("manner", "医師の人柄", r"優しい|やさしい|親切|丁寧|話しやすい|怖くない|若い先生|ベテラン|相性"),
     # 診療科 are base data (医療情報ネット), not report items; the report's 17 領域 cover 小児・皮膚・眼… (registry).
     ("department", "診療科（内科・外科）の区別",
@@ -72,3 +73,33 @@ class Wish:
 def unapplied_lines(wishes: tuple[Wish, ...]) -> list[str]:
     """The sentences that tell the user which wishes were not applied."""
     return [f"※「{md_text(w.text)}」は{w.reason}。" for w in wishes]
+
+
+# A leftover part of a facility question (no rule and no exemplar read it) that still asks for something: a
+# request or existence predicate, and a noun of its own. Predicates alone (「書いてくれる」「参加している」) carry a
+# condition already read; people and time words (父, 利用者, 最近) and generic nouns (両方, 機会) are context.
+_REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ")
+LIGHT_NOUNS = frozenset((
+    "父", "母", "親", "両親", "家族", "子", "子ども", "夫", "妻", "祖父", "祖母", "本人", "自分", "私", "友人", "同僚",
+    "利用者", "患者", "方", "人", "者", "さん", "今", "最近", "先月", "前", "後", "今後", "時", "とき", "場合", "場所", "場",
+    "両方", "一緒", "ほか", "他", "こと", "もの", "程度", "以外", "機会", "先", "ところ", "とこ", "所", "感じ", "よう",
+    "対応", "作成", "実施", "提供", "確保", "可能", "相談", "お願い", "一覧", "確認", "把握", "紹介", "申請", "希望",
+    # heads that only carry an item already read (「総合診療の専門医がいる」「一次診療ができる」「実績があり」)
+    "医師", "先生", "専門医", "看護師", "医療機関", "病院", "診療所", "クリニック", "医院", "お医者さん", "医者",
+    "診療", "一次診療", "治療", "診察", "領域", "病気", "外来", "情報", "共有", "実績", "意向", "報告", "受け入れ",
+    "支援", "参加", "連携", "在宅", "入院", "体制", "機能", "随時", "両方とも", "どちら", "障害", "保険証", "自院", "他院",
+    "気",
+))
+
+
+def unread_request(fragment: str) -> tuple[int, int] | None:
+    """The span (within ``fragment``) of a wish that could not be read, from its first noun of its own, or None
+    when the fragment asks for nothing new (context, or only the predicate of a condition already read)."""
+    if not _REQUEST.search(fragment):
+        return None
+    from assistant.reading import content_nouns
+
+    nouns = [(start, word) for start, word in content_nouns(fragment) if word not in LIGHT_NOUNS]
+    if not nouns:
+        return None
+    return nouns[0][0], len(fragment)

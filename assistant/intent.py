@@ -30,7 +30,9 @@ _RULE_QUESTION = re.compile(
     r"しなければ(なら|いけ)|しないと(いけ|だめ|ダメ)|(し|さ)?なくて(も)?(いい|よい|良い|構わ|大丈夫)|"
     r"(も|でも)(問題|差し支え|構わ|大丈夫)|だけでも(いい|よい|良い|構わ)|の対象|対象(に|と|外)|"
     r"(取り?)?扱い(は|に|について|となる|です)|どう(扱|取り?扱)|扱われ|"
-    r"どういう(こと|意味)|どういう(病院|診療所|医療機関|クリニック)(の|を|が|なの)|要件|義務|必要があ|決まり|ルール"
+    r"どういう(こと|意味)|どういう(病院|診療所|医療機関|クリニック)(の|を|が|なの)|要件|義務|必要があ|決まり|ルール|"
+    # how the report is filled in (「どの期間の実績を書けばいい？」)
+    r"(書け|書く|記入すれ|記載すれ|報告すれ|入力すれ)ば(いい|よい|良い)|どう(書|記入|記載)|(記入|記載)(方法|の仕方)|どの期間"
 )
 # Signs of a real search: a search verb, 「…してくれる」, or asking for somewhere to go.
 _FIND = r"探|さが|紹介|どこ|一覧|リスト|候補|行きたい|行ける|かかりたい|受診(でき|したい)"
@@ -54,6 +56,13 @@ _DOMAIN = re.compile(
 )
 
 
+# A message made only of greetings or thanks (「はじめまして。よろしくお願いします」「ありがとう、助かりました」).
+GREETING = re.compile(
+    r"^((こんにちは|こんばんは|おはよう(ございます)?|はじめまして|初めまして|始めまして|よろしく(お願い(します|いたします))?|"
+    r"ありがとう(ございます|ございました)?|どうも|助かりました|助かります|了解(です|しました)?|わかりました|分かりました|"
+    r"お疲れ(様|さま)(です)?|hello|hi|thanks|thank you)[\s、。,.!！?？ー〜~]*)+$", re.IGNORECASE)
+
+
 def route(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search: bool,
           previous_intent: str | None = None, *, place: bool = False,
           text_match: Callable[[str], bool] | None = None) -> str:
@@ -75,7 +84,7 @@ def route_decision(parsed: ParsedQuery, safety: SafetyCheck, has_previous_search
     text = parsed.text
     if safety.emergency:
         return "emergency", True
-    if safety.medical_advice:
+    if safety.medical_advice or GREETING.match(text):
         return "out_of_scope", True
     if has_previous_search and is_follow_up(parsed):
         return "facility_search", True

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.honesty import UNANSWERABLE, Wish
-from assistant.reading import KanaRestorer, plain_alternatives
+from assistant.reading import KanaRestorer, plain_alternatives, word_spans
 from assistant.vocabulary import COMMON_WORDS, DISEASE_WORDS, DOMAIN_WORDS
 from corpus.municipalities import load_municipalities
 from retrieval.registry import BY_NAME, CARE_HOME_TYPES, ROWS
@@ -51,7 +51,8 @@ def restorer() -> KanaRestorer:
     for m in load_municipalities():
         readings.setdefault(m.kana, set()).add(m.name)
     places = [(kana, next(iter(names))) for kana, names in readings.items() if len(kana) >= 4 and len(names) == 1]
-    return KanaRestorer.build(_known_words(), places + list(READINGS))
+    names = {m.name for m in load_municipalities()} | {m.name[:-1] for m in load_municipalities() if len(m.name) >= 3}
+    return KanaRestorer.build(_known_words(), places + list(READINGS), protected=names)
 
 
 # Readings Sudachi does not give for a spelling people use (「にじゅうよじかん」 is how 24時間 is said).
@@ -102,6 +103,7 @@ class ParsedQuery:
     refine: bool = False  # builds on the previous search
     ordinal: int | None = None  # 「2番目」
     wants_partners: bool = False  # 「連携先は？」
+    read: tuple[tuple[int, int], ...] = ()  # every span a rule consumed (conditions, wishes, repeated words)
 
     @property
     def specs(self) -> tuple[dict[str, object], ...]:
@@ -110,11 +112,17 @@ class ParsedQuery:
         return kind + self.filters
 
 
+# 「家にも来てくれる」「休日にも診てくれる」: the も of "also" after a place or time word asks for the same thing as
+# without it, so phrasings are written once, without it.
+_ALSO = re.compile(r"(?<=[一-龥ァ-ヺ][にへ])も(?=[一-龥ぁ-ゖ])")
+
+
 def normalize(text: str) -> str:
-    """NFKC, collapse spaces, and kana spellings of known words restored (「おうしん」 → 「往診」)."""
+    """NFKC, collapse spaces, kana spellings of known words restored (「おうしん」 → 「往診」), slips fixed
+    (訪門 → 訪問, クリニク → クリニック), and the also-particle dropped (「家にも来て」 → 「家に来て」)."""
     text = unicodedata.normalize("NFKC", text)
     restored = restorer().restore(re.sub(r"\s+", " ", text).strip())
-    return _JA_SPACE.sub("", restored)
+    return _ALSO.sub("", _JA_SPACE.sub("", restored))
 
 
 def _shadowed(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
@@ -169,6 +177,11 @@ def care_home_value(text: str) -> str | None:
 
 def extract_conditions(text: str) -> tuple[Condition, ...]:
     """Function conditions (not kind, not location) named in a normalised message, with their spans."""
+    return _read(text)[0]
+
+
+def _read(text: str) -> tuple[tuple[Condition, ...], tuple[tuple[int, int], ...]]:
+    """The conditions and every span a rule consumed (a word named twice is read twice, kept once)."""
     found: list[Condition] = []
     rest = text
     taken: list[tuple[int, int]] = []
@@ -183,7 +196,8 @@ def extract_conditions(text: str) -> tuple[Condition, ...]:
                 _add(found, Condition(name, word, *match.span()))
                 taken.append(match.span())
             rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
-    return tuple(_with_care_home(_without_intended(_collapsed(_qualified(found, text))), text))
+    conditions = tuple(_with_care_home(_without_intended(_collapsed(_qualified(found, text))), text))
+    return conditions, tuple(taken) + tuple((c.start, c.end) for c in conditions)
 
 
 FUTURE_REACH = 3  # characters between an item and 「…に取り組む予定」 that make the item its object
@@ -314,8 +328,9 @@ def parse(message: str) -> ParsedQuery:
     body = text
     for match in (m for m in (postal, latlng) if m):
         body = body.replace(match.group(0), "＿" * len(match.group(0)))
-    conditions = extract_conditions(body)
+    conditions, read = _read(body)
     return ParsedQuery(
+        read=read,
         text=text,
         filters=tuple(c.spec for c in conditions),
         conditions=conditions,
@@ -345,16 +360,30 @@ _FILLER = re.compile(
 MIN_FRAGMENT = 4
 
 
+def _snapped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans widened to the Sudachi words they touch (「糖尿」 read inside 「糖尿病」 masks the whole word)."""
+    if not spans:
+        return spans
+    words = word_spans(text)
+    out = []
+    for start, end in spans:
+        lo = min((s for s, e in words if s < end and start < e), default=start)
+        hi = max((e for s, e in words if s < end and start < e), default=end)
+        out.append((min(lo, start), max(hi, end)))
+    return out
+
+
 def leftover_fragments(parsed: ParsedQuery, place_words: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
     """Parts of the message no rule read (start, end, text): every condition, wish and place masked, filler
     dropped, the rest split at punctuation and clause ends. The semantic layer looks for conditions there."""
     text = parsed.text
     mask = list(text)
     spans = [(c.start, c.end) for c in parsed.conditions] + [(w.start, w.end) for w in parsed.wishes]
+    spans += list(parsed.read)
     for word in place_words:
         for m in re.finditer(re.escape(word), text):
             spans.append(m.span())
-    for start, end in spans:
+    for start, end in _snapped(text, spans):
         mask[start:end] = "＿" * (end - start)
     masked = "".join(mask)
     masked = _FILLER.sub(lambda m: "＿" * len(m.group(0)), masked)

@@ -43,6 +43,21 @@ def reading_of(text: str) -> str:
                    for m in found)
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each Sudachi word (mode C) of ``text``."""
+    with _LOCK:
+        return [(m.begin(), m.end()) for m in _tokenizer().tokenize(text)]
+
+
+def content_nouns(text: str) -> list[tuple[int, str]]:
+    """(start, surface) of the nouns of ``text`` that name something (not pronouns, numbers or suffixes)."""
+    with _LOCK:
+        found = [(m.begin(), m.surface(), m.part_of_speech()) for m in _tokenizer().tokenize(text)]
+    return [(start, surface) for start, surface, pos in found
+            if pos[0] == "名詞" and pos[1] not in ("数詞", "助動詞語幹") and pos[2] != "助数詞"
+            and re.search(r"[一-龥々ァ-ヺ]", surface)]
+
+
 def plain_alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regex that are plain words (no metacharacters)."""
     parts: list[str] = []
@@ -85,21 +100,25 @@ class KanaRestorer:
     """Known words with their readings, longest reading first."""
 
     entries: tuple[tuple[str, str], ...]  # (reading, word)
+    protected: frozenset[str] = frozenset()  # names never "corrected" (municipalities: 北区 is not a slip)
 
     @classmethod
-    def build(cls, words: Iterable[str], readings: Iterable[tuple[str, str]] = ()) -> KanaRestorer:
-        """From words (read with Sudachi) and ready (reading, word) pairs (e.g. the municipality table)."""
+    def build(cls, words: Iterable[str], readings: Iterable[tuple[str, str]] = (),
+              protected: Iterable[str] = ()) -> KanaRestorer:
+        """From words (read with Sudachi), ready (reading, word) pairs (e.g. the municipality table) and names
+        that are never corrected."""
         ordered = list(dict.fromkeys(words))  # earlier words win a shared reading (意向 before 以降)
         rank = {w: i for i, w in enumerate(ordered)}
         pairs = {(reading_of(w), w) for w in ordered if _KANA.sub("", w)}  # words with some kanji
         pairs |= {(katakana(w), w) for w in ordered if not _KANA.sub("", w)}  # katakana words: ひらがな spelling
         pairs |= set(readings)
         usable = [(r, w) for r, w in pairs if len(r) >= MIN_READING]
-        return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), rank.get(e[1], -1), e[1]))))
+        return cls(tuple(sorted(usable, key=lambda e: (-len(e[0]), rank.get(e[1], -1), e[1]))), frozenset(protected))
 
     def restore(self, text: str) -> str:
-        """Replace kana spellings of known words by the words (and fix one-letter slips in katakana words)."""
-        text = self.fix_katakana(text)
+        """Replace kana spellings of known words by the words (and fix one-letter slips in katakana words and
+        one-kanji slips that keep the reading)."""
+        text = self.fix_kanji(self.fix_katakana(text))
         kanji = sum(1 for c in text if "一" <= c <= "龥")
         if not _HIRAGANA.search(text):
             return text
@@ -155,12 +174,59 @@ class KanaRestorer:
             return near[0] if len(near) == 1 else run
         return _KATAKANA_RUN.sub(fix, text)
 
+    def fix_kanji(self, text: str) -> str:
+        """A kanji slip that keeps the reading (訪門診療 → 訪問診療): inside a run of kanji, a stretch one character
+        away from a known word of two kanji or more, read the same by Sudachi, becomes the word. Words that only
+        sound alike differ in more than one character (参加／産科) and are left alone."""
+        return _KANJI_RUN.sub(lambda m: m.group(0) if self._names_in(m.group(0)) else self._fix_run(m.group(0)), text)
+
+    def _names_in(self, run: str) -> bool:
+        """True when a protected name overlaps the run (a place name is left exactly as written)."""
+        return any(run[i:j] in self.protected for i in range(len(run)) for j in range(i + 2, min(len(run), i + 6) + 1))
+
+    def _fix_run(self, run: str) -> str:
+        slips, known = _kanji_slips(self.entries), _known_kanji(self.entries)
+        words = word_spans(run)
+        for size in range(min(len(run), 4), 1, -1):
+            for start in range(len(run) - size + 1):
+                part = run[start:start + size]
+                inside_word = any(s <= start and start + size <= e and e - s > size for s, e in words)
+                if part in known or inside_word:  # 「心療」 inside the word 心療内科 is not a slip of 診療
+                    continue
+                candidates = {w for i in range(size) for w in slips.get(part[:i] + "*" + part[i + 1:], ())}
+                if not candidates:
+                    continue
+                sound = reading_of(part)
+                same = [w for w in candidates if reading_of(w) == sound]
+                if len(same) == 1:
+                    return run[:start] + same[0] + self._fix_run(run[start + size:])
+        return run
+
     @property
     def _katakana_words(self) -> frozenset[str]:
         return _katakana_words(self.entries)
 
 
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")
+_KANJI_RUN = re.compile(r"[一-龥々]{2,}")
+_KANJI_WORD = re.compile(r"[一-龥々]{2,4}")
+
+
+@lru_cache(maxsize=4)
+def _known_kanji(entries: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(w for _, w in entries if _KANJI_WORD.fullmatch(w))
+
+
+@lru_cache(maxsize=4)
+def _kanji_slips(entries: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
+    """Known kanji words by each one-character wildcard of them (訪問 → 訪*, *問)."""
+    keys: dict[str, list[str]] = {}
+    for word in sorted(_known_kanji(entries)):
+        for i in range(len(word)):
+            keys.setdefault(word[:i] + "*" + word[i + 1:], []).append(word)
+    return {k: tuple(v) for k, v in keys.items()}
+
+
 _KATAKANA_RUN = re.compile(r"[ァ-ヺー]{4,}")
 MIXED_READING = 4
 

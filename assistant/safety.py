@@ -70,7 +70,7 @@ _DIAGNOSIS = re.compile(
     r"大丈夫(でしょうか|ですか)|様子を見て(も|いい)|受診すべき|病院に行くべき|"
     r"(病|症|炎|がん|癌)(なん)?(でしょうか|ですか|かな[？?]?$|かも(しれ|です)|なの(かな|でしょうか|ですか)?[？?]?$)|"
     r"かどうか.{0,6}?(判断|診|教え|見て)|(悪い|悪く)(って|という)?(こと)?(ですか|でしょうか|なの)|"
-    r"(何|なん)(の|という)?(病気|病名)"
+    r"(何|なん)(の|という)?(病気|病名)|(病|症|炎|がん|癌)(って|という)こと(ですか|でしょうか|なの|かな)?[？?]?$"
 )
 _INJECTION = re.compile(
     r"(以前|これまで|今まで|上記|前)の(指示|命令|ルール|設定)(を|は)(無視|忘れ)|指示(を|は)無視|ルール(を|は)無視|"
@@ -80,7 +80,14 @@ _INJECTION = re.compile(
     r"【\s*(システム|system|指示|命令)\s*】|\[\s*(system|システム)\s*\]|(内部|社内|隠し|秘密)(の)?(ルール|設定|指示|プロンプト)|"
     r"(必ず|常に|全件|すべて|全部).{0,20}?(と(書|記載|表示|出力)(く|す)(こと|ように|して)|(書|記載)くこと)|"
     r"(ルール|制限|指示|注意書き|サンプル表示)(は|を)?(全部|すべて|全て)?(無視|外し|解除|なくし|消し)|"
-    r"(サンプル|架空)(では|じゃ)なく(て)?.{0,6}?(実在|本物|本当)",
+    r"(サンプル|架空)(では|じゃ)なく(て)?.{0,6}?(実在|本物|本当)|"
+    # instructions aimed at how the answer is made: safeguards dropped, modes switched, data dumped
+    r"(注意書き|出典|引用元|119|#7119|救急の案内|警告|免責|サンプル(の)?(表示|注意))(の案内)?(を|は)?(一切|もう)?"
+    r"(出さ|書か|表示しな|つけな|付けな|省|消|外|なしで)|"
+    r"(管理者|開発者|デバッグ|無制限|制限解除|特権)モード|設定を(変え|変更|書き換え)|"
+    r"(データベース|DB|内部データ|全データ|すべてのデータ)(の中身)?(を)?(全部|すべて|全て)?(出力|表示|見せ|ダンプ|書き出)|"
+    r"(出力|表示|回答|返答|列挙)せよ|【\s*(システム|system|指示|命令|管理者)\s*[:：]|"
+    r"(架空|サンプル)(の)?(データ)?(でも|を)?.{0,6}?実在(の)?(病院|医療機関|診療所)?として",
     re.IGNORECASE,
 )
 
@@ -88,6 +95,10 @@ _SUICIDE = re.compile(r"自殺|死にたい|しにたい|死の(う|うと)|(消
 # 「救急車を呼ぶべき？」 alone is a question, not an emergency described; it gets 119 first and is still answered.
 _AMBULANCE = re.compile(r"救急車")
 
+# 「子どもが熱を出したときに診てくれる病院を知っておきたい」: a symptom in a conditional clause is planned for,
+# not happening now (the answer still carries the #8000 / 119 line).
+_HYPOTHETICAL = re.compile(r"(た|だ)(とき|時|場合|ら)(に|は|の|でも|のため)?(?!.{0,3}(どう|助け|たすけ))|ときのため|時のため|に備え|"
+                           r"いざ(という|って)|もしも|万が一|万一|ておきたい|とく(ため|と)")
 _CHRONIC = re.compile(r"後遺症|の後の|ずっと|以前から|前から|昔から|慢性|持病|長年|何年|りはびり")
 
 # Sentences shown on top of a non-emergency answer that still names a serious symptom as its topic.
@@ -130,8 +141,9 @@ def fold(text: str) -> str:
 
 
 def _topical(text: str, match: re.Match[str]) -> bool:
-    """The symptom is what a search or question is about, not something happening now."""
-    return bool(_TOPIC_AFTER.match(text[match.end():]) or _CHRONIC.search(text))
+    """The symptom is what a search or question is about, or planned for, not something happening now."""
+    return bool(_TOPIC_AFTER.match(text[match.end():]) or _CHRONIC.search(text)
+                or _HYPOTHETICAL.search(text[match.end():match.end() + 16]))
 
 
 def check(text: str) -> SafetyCheck:
@@ -203,6 +215,14 @@ def refusal_text(kind: str = "medication") -> str:
                 "夜間・休日で受診を迷うときは #7119（救急安心センター）、お子さんのことなら #8000 も利用できます。")
     return body + ("\n\nこのアシスタントでは、かかりつけ医機能報告制度の内容や、在宅医療・時間外対応などの機能を持つ"
                    "医療機関探しをお手伝いできます。")
+
+
+def greeting_text() -> str:
+    """The reply to a greeting or thanks: what the assistant can do, without calling it a refused question."""
+    return ("こんにちは。このアシスタントでは次のことをお手伝いできます。\n"
+            "- かかりつけ医機能報告制度（ガイドライン・Ｑ＆Ａ集・取組事例集）についての質問\n"
+            "- 「高知市で24時間往診してくれる診療所」のような、機能を条件にした医療機関探し\n"
+            "急な病気やけがで迷うときは 119（救急）、#7119（救急安心センター）、お子さんは #8000 へ。")
 
 
 def out_of_scope_text() -> str:

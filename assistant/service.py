@@ -21,7 +21,7 @@ from assistant.compose import (
 )
 from assistant.errors import InputError
 from assistant.inputs import check_message
-from assistant.intent import asks_for_place, explicit_search, is_guideline_follow_up
+from assistant.intent import GREETING, asks_for_place, explicit_search, is_guideline_follow_up
 from assistant.llm import Rephraser, make_rephraser
 from assistant.numbered import numbered_ref
 from assistant.parse import normalize, parse
@@ -276,7 +276,8 @@ class Assistant:
             if u.tentative and self._close_to_documents(u.text):
                 # No rule read it, but it comes close to a question the documents answer: say so, and answer.
                 return self._guideline(u.text, [*notes, GUESSED_DOCUMENTS])
-            return Answer("out_of_scope", "\n".join([*notes, safety.out_of_scope_text()]))
+            reply = safety.greeting_text() if GREETING.match(u.text) else safety.out_of_scope_text()
+            return Answer("out_of_scope", "\n".join([*notes, reply]))
         query = u.text
         if is_guideline_follow_up(query, _previous_intent(session)):
             # 「その日に休院していたら？」 only makes sense together with the question it follows.

@@ -12,7 +12,7 @@ from enum import StrEnum
 from assistant import english as english_words
 from assistant import intent as rules
 from assistant import safety
-from assistant.honesty import Wish
+from assistant.honesty import Wish, unread_request
 from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
 from assistant.regional_text import RegionalRequest, read_request
 from assistant.safety import SafetyCheck
@@ -107,8 +107,12 @@ _MORE = re.compile(r"もっと(見せ|見たい|表示|出して|教えて|ほ�
 _PLACE_LIKE = re.compile(r"([一-龥ぁ-んァ-ヶ]{1,8}?(市|区|町|村|郡))(で|は|だと|なら|に|の|でも|を|って|$|[？?、])")
 _PERSONAL = re.compile(
     r"(患者|利用者|受診者|通院(している|してる)?(人|方)|かかって(いる|る)(人|方)|入院(している|してる)(人|方))(さん)?(の|たち|達)?.{0,8}?"
-    r"(名前|氏名|住所|電話(番号)?|連絡先|個人情報|一覧|リスト|病名|カルテ)|"
-    r"(医師|先生|院長|看護師)(さん)?(の)?(自宅|個人(の)?(電話|携帯|住所|連絡先)|携帯(番号)?|家の住所)|"
+    r"(名前|氏名|住所|電話(番号)?|連絡先|個人情報|一覧|リスト|名簿|病名|カルテ)|"
+    r"(診断された|通って(いる|る)|かかって(いる|る)|入院(している|してる)|治療中の)(人|方|患者)(さん)?(の|たち|達)?.{0,4}?"
+    r"(名簿|名前|氏名|住所|連絡先|一覧|リスト)|"
+    # a doctor's private contact is asked for (「院長の携帯で対応している」 only tells how the clinic works)
+    r"(医師|先生|院長|看護師)(さん)?(の)?(自宅|個人(の)?(電話|携帯|住所|連絡先)|携帯(番号)?|家の住所)"
+    r"(?=.{0,4}?(教え|知りたい|知って|わか|分か|調べ|聞き|ください|もらえ|は[?？]|を[?？]))|"
     r"誰が.{0,10}?(通って|かかって|受診|入院)|(隣|近所)の.{0,6}?(人|方)(が|の).{0,10}?(病気|通院|受診)|"
     r"(隣|近所|知り合い|友人|友達|同僚|上司|他人|あの人)(の)?.{0,12}?(が|は).{0,12}?(どこ|何|なん|どの).{0,12}?"
     r"(通って|かかって|受診|入院|病気|病院に行)"
@@ -213,7 +217,11 @@ class _Reading:
         best = ranked[0]
         calm = next((n.score for n in ranked if n.kind in ("calm", "intent")), 0.0)
         self.labels.append(best.label)
-        if best.score >= THRESHOLDS["emergency"] and best.score - calm >= 0.02 and not self._about_system():
+        # a question in the form of a diagnosis or medication question (「がんでしょうか」) is refused with a pointer;
+        # when the exemplars lean to an emergency, 119 goes first, but the lexicon alone makes an emergency
+        asking = self.check.diagnosis or self.check.medication
+        if best.score >= THRESHOLDS["emergency"] and best.score - calm >= 0.02 and not self._about_system() \
+                and not asking:
             return "emergency"
         return "doubt" if best.score >= THRESHOLDS["emergency_doubt"] else ""
 
@@ -304,17 +312,23 @@ class _Reading:
         return self.parsed.wishes
 
     def leftovers(self, intent: Intent) -> None:
-        """The semantic layer reads the parts of a facility question no rule read: a condition (when an exemplar
-        of one filter is clearly nearest) or a wish no report item holds. ``parsed`` gains them, marked semantic."""
-        if intent is not Intent.FACILITY_SEARCH or self.semantic is None:
+        """The parts of a facility question no rule read: the semantic layer reads a condition there (when an
+        exemplar of one filter is clearly nearest) or a wish no report item holds; a part that still asks for
+        something and that nobody could read becomes an unread wish (honesty: never claim more than was read).
+        ``parsed`` gains them, marked with their source."""
+        if intent is not Intent.FACILITY_SEARCH:
             return
         where = self.place.where
         words = tuple(p.municipality for p in where.places) + tuple(p.prefecture for p in where.places) \
             if where is not None else ()
         conditions, wishes = list(self.parsed.conditions), list(self.parsed.wishes)
         for start, end, fragment in leftover_fragments(self.parsed, words):
-            verdict = read_fragment(self.semantic, fragment)
+            verdict = read_fragment(self.semantic, fragment) if self.semantic is not None else None
             if verdict is None:
+                unread = None if self._context(fragment) else unread_request(fragment)
+                if unread is not None:
+                    lo, hi = unread
+                    wishes.append(Wish(fragment[lo:hi], start + lo, start + hi, "unknown"))
                 continue
             self.labels.append(verdict.label)
             if verdict.kind == "unanswerable":
@@ -329,6 +343,16 @@ class _Reading:
         if len(conditions) != len(self.parsed.conditions) or len(wishes) != len(self.parsed.wishes):
             self.parsed = replace(self.parsed, conditions=tuple(conditions), wishes=tuple(wishes),
                                   filters=tuple(c.spec for c in conditions))
+
+    def _context(self, fragment: str) -> bool:
+        """The semantic layer reads the fragment as context (「母がもう長くなくて」), clearly."""
+        if self.semantic is None:
+            return False
+        ranked = self.semantic.ranked(fragment, ("filter", "unanswerable", "context"))
+        if not ranked or ranked[0].kind != "context":
+            return False
+        runner = next((n.score for n in ranked[1:] if n.kind != "context"), 0.0)
+        return ranked[0].score - runner >= MARGINS["context"]
 
 
 def document_lean(text: str, ranked: list[Neighbour], closeness: Callable[[str], float | None] | None) -> float | None:

@@ -5,7 +5,9 @@
 Per size: activation of a dataset (save + column build, in a child process: time and peak RSS), opening saved
 columns (child process: time and RSS), ~30 varied searches (1–3 conditions, half around a point, the same
 for both engines) with the store and with the old scan over in-memory records, ``get`` by id, the regional
-aggregation of a prefecture, and the longest garbage-collection pause seen while searching. The data is the
+aggregation of a prefecture, and the longest garbage-collection pause seen while searching. For the largest
+size, ``kakari serve`` on that dataset: seconds until /api/health says ready, POST /api/chat p50/p95 and the
+server's RSS (``--serve-index DIR`` copies a built text index so its first build is not counted). The data is the
 national fictional sample (:mod:`corpus.sample_national`); 2,895 is the shipped sample. Prints a table and
 writes JSON. Not a test.
 """
@@ -15,8 +17,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import resource
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -122,7 +127,7 @@ def child_main(mode: str, folder: str, size: int) -> None:
     print(json.dumps(result))
 
 
-def bench(size: int) -> dict[str, object]:
+def bench(size: int, serve_index: Path | None = None, serve: bool = False) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         imported = _child("import", tmp, size)
         opened = _child("open", tmp, size)
@@ -166,30 +171,92 @@ def bench(size: int) -> dict[str, object]:
             region_times.append(time.perf_counter() - t)
         del records
         gc.collect()
+        served = serve_bench(Path(tmp), store, serve_index) if serve else None
         rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return {"records": len(store), "import": imported, "open": opened, "search_store_ms": _ms(store_times),
                 "search_scan_ms": _ms(scan_times), "get_ms": _ms(get_times), "regional_ms": _ms(region_times),
-                "gc_max_pause_ms": round(max(pauses, default=0.0) * 1000, 2), "bench_process_peak_rss_mb": rss}
+                "gc_max_pause_ms": round(max(pauses, default=0.0) * 1000, 2), "bench_process_peak_rss_mb": rss,
+                "serve": served}
+
+
+ASKS = ("往診してくれる診療所", "24時間対応の在宅医療をしているところ", "夜間や休日も診てくれる病院", "家で看取りまでしてくれる医療機関",
+        "認知症を診てくれるところ", "急変したとき入院させてくれる病院", "ケアマネと連携している診療所", "予防接種をしている医院")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_bench(folder: Path, store: ColumnStore, index_from: Path | None) -> dict[str, object]:
+    """`kakari serve` on the imported dataset: seconds until /api/health says ready (the indexes copied from
+    ``index_from`` so that a first build is not counted), then POST /api/chat p50/p95 over 30 questions, and the
+    server's RSS."""
+    import httpx
+
+    if index_from is not None and (index_from / "index").exists():
+        shutil.copytree(index_from / "index", folder / "index", dirs_exist_ok=True)
+    port = _free_port()
+    env = {**os.environ, "KAKARI_DATA_DIR": str(folder)}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--host", "127.0.0.1", "--port",
+                             str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        ready = None
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while time.perf_counter() - started < 600:
+                try:
+                    if client.get("/api/health").json().get("assistant") == "ready":
+                        ready = time.perf_counter() - started
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.05)
+            rng = random.Random(3)
+            names = sorted({str(r.municipality) for r in store.records() if r.municipality})
+            messages = [f"{rng.choice(names)}で{rng.choice(ASKS)}を教えて" for _ in range(30)]
+            client.post("/api/chat", json={"message": messages[0]})
+            times = []
+            for message in messages:
+                t = time.perf_counter()
+                assert client.post("/api/chat", json={"message": message}).status_code == 200
+                times.append(time.perf_counter() - t)
+        with open(f"/proc/{proc.pid}/status") as fh:
+            rss = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+        return {"ready_s": None if ready is None else round(ready, 2), "chat_ms": _ms(times),
+                "serving_rss_mb": round(rss, 1)}
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="2895,30000,120000")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--serve-index", type=Path, default=None,
+                        help="a data dir whose built index is copied for the `kakari serve` phase (largest size only)")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_main(args.child[0], args.child[1], int(args.child[2]))
         return
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        r = bench(size)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        r = bench(size, args.serve_index, serve=size == max(sizes))
         results.append(r)
         s, b = r["search_store_ms"], r["search_scan_ms"]
         print(f"{r['records']:>7} records | import {r['import']['seconds']} s, peak {r['import']['peak_rss_mb']} MB | "
               f"open {r['open']['seconds']} s, RSS {r['open']['peak_rss_mb']} MB | search p50/p95 store "
               f"{s['p50']}/{s['p95']} ms, scan {b['p50']}/{b['p95']} ms | get p50 {r['get_ms']['p50']} ms | "
               f"region p95 {r['regional_ms']['p95']} ms | GC max {r['gc_max_pause_ms']} ms", flush=True)
+        if r["serve"]:
+            v = r["serve"]
+            print(f"        serve: ready {v['ready_s']} s | chat p50/p95 {v['chat_ms']['p50']}/{v['chat_ms']['p95']} ms | "
+                  f"RSS {v['serving_rss_mb']} MB", flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -140,8 +140,42 @@ def test_api_regions_json_and_csv(client: TestClient) -> None:
     text = sheet.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header = next(i for i, r in enumerate(rows) if r and r[0] == "地域")
-    assert rows[header][7:9] == ["課題", "方策"] and "架空" in text
+    assert rows[header][7] == "地域の具体的な課題" and rows[header][10] == "方策と役割分担" and "架空" in text
+    assert "2026" in sheet.headers["content-disposition"]  # the base date is in the file name
     assert len(rows) - header - 1 == (34 + 1) * len(INDICATORS)  # 34 municipalities and the prefecture
+
+
+def test_xlsx_opens_and_holds_the_figures(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    figures = client.get("/api/regions/高知県", params={"indicator": ["home_care_24h", "acp"]}).json()
+    response = client.get("/api/regions/高知県", params={"indicator": ["home_care_24h", "acp"], "format": "xlsx"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["課題管理シート", "公表シート"]
+    rows = [r for r in book["課題管理シート"].iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows) if r[0] == "地域")
+    assert any("架空" in str(r[0]) for r in rows[:header]) and any("国土数値情報" in str(r[0]) for r in rows[:header])
+    cells = {(r[0], r[1]): (r[2], r[4]) for r in rows[header + 1:]}
+    labels = {i["key"]: i["label"] for i in figures["indicators"]}
+    for area in (*figures["areas"], figures["whole"]):
+        for f in area["figures"]:
+            count, per_1k_75 = cells[(area["name"], labels[f["indicator"]])]
+            assert count == f["count"] and isinstance(count, int)
+            assert per_1k_75 == pytest.approx(f["per_1k_75plus"], abs=0.005)
+    summary = [r for r in book["公表シート"].iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(summary) if r[0] == "地域")
+    assert [r[0] for r in summary[top + 1:]] == [a["name"] for a in (*figures["areas"], figures["whole"])]
+    assert [r[3] for r in summary[top + 1:]] == [a["facilities"] for a in (*figures["areas"], figures["whole"])]
+
+
+def test_cli_writes_xlsx_and_summary(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    env = {"KAKARI_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(cli, ["regions", "show", "高知県", "--format", "xlsx", "--out", str(out)], env=env)
+    assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+    summary = CliRunner().invoke(cli, ["regions", "show", "高知県", "--format", "summary-csv"], env=env)
+    assert summary.exit_code == 0 and "協議の結果（記入）" in summary.output and "幡多医療圏" in summary.output
 
 
 @pytest.mark.parametrize("params", [{"level": "city"}, {"indicator": "no_such"}, {"format": "xml"}])

@@ -35,7 +35,7 @@ from ui.api_models import (
     validation_message,
 )
 from ui.holder import AssistantHolder, AssistantUnavailable
-from ui.regions_export import sheet_csv, table_dict
+from ui.regions_export import XLSX_MEDIA_TYPE, export_name, sheet_csv, sheets_xlsx, summary_csv, table_dict
 
 log = logging.getLogger(__name__)
 
@@ -157,23 +157,32 @@ def _add_routes(app: FastAPI, holder: AssistantHolder) -> None:
         results = holder.call(lambda a: a.search_text(text, k=k, sources=source or None))
         return {"query": text, "results": list(results)}
 
-    @app.get("/api/regions/{prefecture}", responses={**_ERRORS, 200: {"content": {"text/csv": {}}}},
+    @app.get("/api/regions/{prefecture}",
+             responses={**_ERRORS, 200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}}},
              tags=["regions"], summary="地域ごとの機能の集計（二次医療圏・市区町村、人口あたり、不足の目安）")
     def regions(
         prefecture: str,
         level: Annotated[str, Query(description="prefecture / medical_area / municipality")] = "medical_area",
         indicator: Annotated[list[str] | None, Query(description="集計する条件（既定：すべて）")] = None,
         kind: Annotated[str, Query(description="hospital / clinic に限る")] = "",
-        format: Annotated[str, Query(description="json / csv（課題管理シートの骨組み）")] = "json",
+        format: Annotated[str, Query(description="json / csv（課題管理シートの骨組み）/ summary-csv（公表シート形式）/ "
+                                                 "xlsx（両方のシート）")] = "json",
     ) -> Any:
-        if format not in ("json", "csv"):
-            raise InputError("format は json / csv です。")
+        if format not in ("json", "csv", "summary-csv", "xlsx"):
+            raise InputError("format は json / csv / summary-csv / xlsx です。")
         table = holder.call(lambda a: a.regional(prefecture[:20], level, indicator or (), kind))
-        if format == "csv":
-            name = quote(f"kakari_課題管理シート_{table.prefecture}_{table.level.value}.csv")
-            return Response(sheet_csv(table), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-        return table_dict(table)
+        if format == "json":
+            return table_dict(table)
+        if format == "xlsx":
+            body: str | bytes = sheets_xlsx(table)
+            media = XLSX_MEDIA_TYPE
+            name = export_name(table, "xlsx")
+        else:
+            body = sheet_csv(table) if format == "csv" else summary_csv(table)
+            media = "text/csv; charset=utf-8"
+            name = export_name(table, "csv", "公表シート" if format == "summary-csv" else "課題管理シート")
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -12,7 +12,7 @@ from assistant.errors import InputError
 from assistant.regional import INDICATORS, LACKING_RULE, LEVEL_LABELS
 from assistant.service import Assistant
 from corpus.settings import Settings
-from ui.regions_export import sheet_csv, table_dict
+from ui.regions_export import export_name, sheet_csv, sheets_xlsx, summary_csv, table_dict
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,20 +29,28 @@ def show_cmd(
     = "medical_area",
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="集計する条件（既定：すべて）")] = None,
     kind: Annotated[str, typer.Option("--kind", help="hospital / clinic に限る")] = "",
-    format: Annotated[str, typer.Option("--format", help="md（表）/ csv（課題管理シートの骨組み）/ json")] = "md",
+    format: Annotated[str, typer.Option("--format", help="md（表）/ csv（課題管理シートの骨組み）/ summary-csv（公表シート形式の要約）/ "
+                                                   "xlsx（両方のシート、--out 必須）/ json")] = "md",
     out: Annotated[Path | None, typer.Option("--out", help="出力ファイル（省略時は標準出力）")] = None,
 ) -> None:
     """地域ごとのかかりつけ医機能の医療機関数・人口あたりの数・不足の目安を表示します。"""
-    if format not in ("md", "csv", "json"):
-        typer.echo(f"エラー: --format は md / csv / json です: {format}", err=True)
+    if format not in ("md", "csv", "summary-csv", "xlsx", "json"):
+        typer.echo(f"エラー: --format は md / csv / summary-csv / xlsx / json です: {format}", err=True)
         raise typer.Exit(2)
     try:
         table = Assistant(_settings(ctx)).regional(prefecture, level, indicator or (), kind)
     except InputError as exc:
         typer.echo(f"エラー: {exc}", err=True)
         raise typer.Exit(2) from exc
+    if format == "xlsx":
+        path = out or Path(export_name(table, "xlsx"))
+        path.write_bytes(sheets_xlsx(table))
+        typer.echo(f"{path} に書き出しました。", err=True)
+        return
     if format == "csv":
         text = sheet_csv(table)
+    elif format == "summary-csv":
+        text = summary_csv(table)
     elif format == "json":
         text = json.dumps(table_dict(table), ensure_ascii=False, indent=1) + "\n"
     else:
