@@ -271,7 +271,7 @@ def score_multiturn_case(assistant: AssistantLike, case: Case, ctx: Context) -> 
     intents = []
     previous: list[str] = []
     for turn in case.data["turns"]:
-        answer = timed_ask(assistant, turn["message"], latencies, session_id=session_id)
+        answer = timed_ask(assistant, turn["message"], latencies, session_id=session_id, location=turn.get("location"))
         session_id = answer.get("session_id") or session_id
         intents.append(answer.get("intent"))
         if turn.get("gold"):

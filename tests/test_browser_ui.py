@@ -270,3 +270,24 @@ def test_keyboard_only_question_and_card_detail(server: str, browser) -> None:
     assert name2 in names[1]
     _press(browser, Keys.SPACE)
     WebDriverWait(browser, 60).until(_detail_shows(browser, name2))
+
+
+def test_region_view_draws_bars_and_offers_the_sheets(server: str, browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/ui/")
+    _wait(browser, "#kakari-message textarea", timeout=60)
+    browser.find_element(By.XPATH, "//button[@role='tab' and contains(., '地域の状況')]").click()
+    _wait(browser, "#kakari-region-show", timeout=30)[0].click()
+    bars = _wait(browser, "#kakari-region-view svg rect", timeout=120)
+    assert len(bars) == 4  # 高知県's four 二次医療圏
+    view = browser.find_element(By.ID, "kakari-region-view").text
+    assert "幡多医療圏" in view and "架空" in view and "国土数値情報" in view
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "kakari-region-xlsx").is_displayed())
+    browser.execute_script("document.getElementById('kakari-region-view').scrollIntoView()")
+    time.sleep(0.3)
+    shot = tmp_path / "regions.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    _save_small(shot, SCREENSHOT.with_name("regions.png"))

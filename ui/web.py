@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,14 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from assistant.errors import InputError  # noqa: E402
+from assistant.regional import INDICATORS  # noqa: E402
 from corpus.dataset import ACTIVE_FILE  # noqa: E402
+from corpus.municipalities import prefectures  # noqa: E402
 from retrieval.filters import FilterError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.holder import AssistantHolder, AssistantUnavailable  # noqa: E402
+from ui.regions_export import export_name, sheet_csv, sheets_xlsx  # noqa: E402
+from ui.render_regions import view_html  # noqa: E402
 from ui.web_logic import SAMPLE_NOTICE, AnswerView, CsvFiles, error_view, location_for, stream_chunks, view_of  # noqa: E402
 from ui.web_text import ABOUT_MD, CARDS_JS, EXAMPLES, FOCUS_DETAIL_JS, GEO_JS, HEADER_HTML, INTRO  # noqa: E402
 
@@ -81,6 +86,28 @@ class _Page:
             with gr.Tab("詳細（院内掲示の形式）", id="detail"):
                 self.detail_pick = gr.Dropdown([], label="医療機関を選ぶ", elem_id="kakari-detail-pick")
                 self.detail = gr.HTML(render.facility_notice_html(None), elem_id="kakari-detail")
+            with gr.Tab("地域の状況", id="regions"):
+                self._regions_tab()
+
+    def _regions_tab(self) -> None:
+        """協議の場の資料: functions per 二次医療圏 or 市区町村, per 1,000 residents aged 75+, with exports."""
+        names = list(prefectures())
+        with gr.Row():
+            self.region_pref = gr.Dropdown(names, value="高知県" if "高知県" in names else names[0], label="都道府県",
+                                           elem_id="kakari-region-pref")
+            self.region_level = gr.Radio([("二次医療圏", "medical_area"), ("市区町村", "municipality")],
+                                         value="medical_area", label="単位", elem_id="kakari-region-level")
+        with gr.Row():
+            self.region_indicator = gr.Dropdown([(i.label, i.key) for i in INDICATORS], value=INDICATORS[0].key,
+                                                label="グラフにする機能", elem_id="kakari-region-indicator")
+            self.region_area = gr.Dropdown([], label="強調する地域（任意）", elem_id="kakari-region-area")
+        self.region_show = gr.Button("集計する", variant="primary", elem_id="kakari-region-show")
+        self.region_view = gr.HTML('<p class="kakari-empty">都道府県と単位を選んで「集計する」を押してください。</p>',
+                                   elem_id="kakari-region-view")
+        with gr.Row():
+            self.region_csv = gr.DownloadButton("課題管理シート（CSV）", visible=False, elem_id="kakari-region-csv")
+            self.region_xlsx = gr.DownloadButton("課題管理シート・公表シート（Excel）", visible=False,
+                                                 elem_id="kakari-region-xlsx")
 
     def _outputs(self) -> list[Any]:
         return [self.chatbot, self.cards, self.plot, self.citations, self.chips, self.detail_pick,
@@ -100,6 +127,11 @@ class _Page:
         self.cards.select(self.open_card, None, [self.detail_pick, self.detail, self.tabs]).then(
             None, js=FOCUS_DETAIL_JS)
         self.geo_button.click(None, [self.location], [self.geo, self.location], js=GEO_JS)
+        region_inputs = [self.region_pref, self.region_level, self.region_indicator, self.region_area]
+        region_outputs = [self.region_view, self.region_area, self.region_csv, self.region_xlsx]
+        self.region_show.click(self.show_region, region_inputs, region_outputs, show_progress="minimal")
+        for control in (self.region_indicator, self.region_area):  # redraw the chart when only the view changes
+            control.input(self.show_region, region_inputs, region_outputs, show_progress="minimal")
 
     def _render(self, history: list[dict[str, Any]], view: AnswerView, geo: str | None) -> Iterator[tuple]:
         """Yield the chat growing chunk by chunk, then the full page state."""
@@ -157,6 +189,23 @@ class _Page:
         if loc is None:  # keep the place the assistant understood from the earlier question
             loc = ((last or {}).get("location") or {}).get("text") or None
         yield from self._safely(history, lambda a: a.search_facilities(filters, location=loc), last, geo)
+
+    def show_region(self, prefecture: str, level: str, indicator: str, area: str | None) -> tuple[Any, ...]:
+        """The chart and table of a prefecture's areas, and the 課題管理シート files."""
+        try:
+            table = self.holder.call(lambda a: a.regional(prefecture or "", level or "medical_area"))
+        except _EXPECTED as exc:
+            return (f'<div class="kakari-empty">{escape(str(exc))}</div>', gr.skip(), gr.skip(), gr.skip())
+        except Exception:  # the page must never show a stack trace
+            return ('<div class="kakari-empty">内部エラーが発生しました。もう一度お試しください。</div>',
+                    gr.skip(), gr.skip(), gr.skip())
+        names = [r.area.name for r in table.rows]
+        chosen = area if area in names else ""
+        csv_path = self.csv_files.save(export_name(table, "csv"), sheet_csv(table).encode("utf-8"))
+        xlsx_path = self.csv_files.save(export_name(table, "xlsx"), sheets_xlsx(table))
+        return (view_html(table, indicator or INDICATORS[0].key, chosen),
+                gr.update(choices=[("（なし）", ""), *[(n, n) for n in names]], value=chosen),
+                gr.update(value=csv_path, visible=True), gr.update(value=xlsx_path, visible=True))
 
     def open_card(self, evt: gr.SelectData) -> tuple[Any, str, Any]:
         """A card was clicked (or Enter / Space pressed on it): select it and switch to the detail tab."""

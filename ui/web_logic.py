@@ -136,3 +136,13 @@ class CsvFiles:
         path.write_text(csv_text, encoding="utf-8-sig")
         path.chmod(0o600)
         return str(path)
+
+    def save(self, name: str, data: bytes) -> str:
+        """Save an export under its own descriptive name (in a numbered subfolder, so names never clash)."""
+        self._count += 1
+        folder = self.folder / str(self._count)
+        folder.mkdir(mode=0o700)
+        path = folder / Path(name).name
+        path.write_bytes(data)
+        path.chmod(0o600)
+        return str(path)
