@@ -351,7 +351,7 @@ def parse(message: str) -> ParsedQuery:
 # Words of a facility question that ask for nothing by themselves (kind, search verbs, politeness, place
 # markers): what remains after them and after every understood span is what the rules left over.
 _FILLER = re.compile(
-    r"(病院|診療所|クリニック|医院|医療機関|お医者さん|医者|先生|かかりつけ医|ところ|所|とこ|施設)(さん)?|"
+    r"(病院|診療所|クリニック|医院|医療機関|町医者|開業医|お医者さん|医者|先生|かかりつけ医|ところ|所|とこ|施設)(さん)?|"
     r"(を|が|は|に|で|と|も|の|へ|や|か|って|から|まで)?(探して(います|いる|る|ます)?|さがして|教えて(ください|下さい|ほしい|もらえますか)?|"
     r"知りたい(です)?|紹介して(ください)?|見つけたい|お願い(します)?|ありますか|あります|ある|ない|いますか|でしょうか|ですか|です|ください|"
     r"どこ(か|ですか)?|一覧|リスト)|"

@@ -190,8 +190,10 @@ class KanaRestorer:
         for size in range(min(len(run), 4), 1, -1):
             for start in range(len(run) - size + 1):
                 part = run[start:start + size]
-                inside_word = any(s <= start and start + size <= e and e - s > size for s, e in words)
-                if part in known or inside_word:  # 「心療」 inside the word 心療内科 is not a slip of 診療
+                # 「心療」 inside the word 心療内科 is not a slip of 診療, and a stretch that cuts a word (看護|指示書 →
+                # 「看護指」) is not one either: a slip stands on word boundaries
+                edges = {s for s, _ in words} | {e for _, e in words}
+                if part in known or start not in edges or start + size not in edges:
                     continue
                 candidates = {w for i in range(size) for w in slips.get(part[:i] + "*" + part[i + 1:], ())}
                 if not candidates:

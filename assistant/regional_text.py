@@ -25,10 +25,11 @@ from corpus.regions import MEDICAL_AREAS_AS_OF, medical_areas, region_by_code
 
 # Words that ask for figures about an area rather than for facilities to visit.
 _FIGURES = re.compile(r"何\s*(か|カ|ヶ|ケ|箇|ヵ)\s*所|何件|いくつ|(の|な)数(は|を|が)?|件数|割合|人口(あたり|当たり|比|10万|1万|千人)|"
-                      r"万人(あたり|当たり)|75歳以上|足りな|不足|充足|手薄|地域の(状況|現状)|現状|比較|比べ|平均|分布|偏り|ごと|別に")
+                      r"万人(あたり|当たり)|75歳以上|足りな|足りて(い)?な|不足|充足|手薄|地域の(状況|現状)|現状|比較|比べ|平均|分布|偏り|ごと|"
+                      r"(地域|圏域|医療圏|市町村|市区町村|自治体)別")  # 「それとは別に」 is not 「地域別に」
 _STRONG = re.compile(r"人口(あたり|当たり|比)|万人(あたり|当たり)|割合|75歳以上|足りな|不足|充足|手薄|地域の(状況|現状)|現状|"
-                     r"比較|比べ|平均|分布|偏り|ごと|別に")
-_LACKING = re.compile(r"足りな|不足|充足|手薄|少ない")
+                     r"比較|比べ|平均|分布|偏り|ごと|(地域|圏域|医療圏|市町村|市区町村|自治体)別|足りて(い)?な")
+_LACKING = re.compile(r"足りな|足りて(い)?な|不足|充足|手薄|少ない")
 _BY_AREA = re.compile(r"(二次)?医療圏(ごと|別)|圏域(ごと|別)")
 _BY_MUNICIPALITY = re.compile(r"(市区町村|市町村|市町)(ごと|別)")
 OVERVIEW = ("function1", "off_hours", "backup_beds", "home_care", "home_care_24h", "home_deaths", "care_collab", "acp")

@@ -141,3 +141,28 @@ def test_instructions_aimed_at_the_answer_are_dropped(message: str, kept: str) -
 @pytest.mark.parametrize("message", ["出典はどこに書いてありますか", "救急の案内はどこに出ますか", "高知市で往診してくれる病院"])
 def test_questions_about_sources_are_not_instructions(message: str) -> None:
     assert not check(message).injection
+
+
+@pytest.mark.parametrize("message", ["もうちょっと見せてもらえる？", "次のページをお願い", "ほかのも出して", "残りも教えて"])
+def test_more_results_in_other_words(assistant_kochi: Assistant, message: str) -> None:
+    first = assistant_kochi.ask("高知市で往診してくれる診療所を探しています")
+    more = assistant_kochi.ask(message, session_id=first.session_id).to_dict()
+    assert more["understanding"]["operation"] == "more" and more["intent"] == "facility_search"
+    assert not {f["id"] for f in more["facilities"]} & {f.id for f in first.facilities}
+
+
+@pytest.mark.parametrize("message", ["条件をぜんぶ消して、はじめからやり直したい", "検索条件をクリアしてください"])
+def test_reset_in_other_words(assistant_kochi: Assistant, message: str) -> None:
+    first = assistant_kochi.ask("高知市で往診してくれる診療所を探しています")
+    again = assistant_kochi.ask(message, session_id=first.session_id).to_dict()
+    assert again["understanding"]["operation"] == "reset" and again["filters"] == []
+
+
+def test_aside_words_do_not_make_a_search_a_rule_question(assistant_kochi: Assistant) -> None:
+    first = assistant_kochi.ask("協議の場の単位って、どう考えればいいですか")
+    search = assistant_kochi.ask("それとは別に、高知市でACPをしている診療所も探してほしい", session_id=first.session_id)
+    assert search.intent == "facility_search" and search.facilities
+
+
+def test_lacking_in_other_words_is_regional(assistant_kochi: Assistant) -> None:
+    assert assistant_kochi.ask("幡多の医療圏で足りていないかかりつけ医機能はどれですか").intent == "regional"
