@@ -145,7 +145,8 @@ def is_follow_up(parsed: ParsedQuery) -> bool:
     """A message that only makes sense against the previous result list."""
     if parsed.closer or parsed.ordinal is not None or parsed.kind_switch:
         return True
-    return parsed.refine and bool(parsed.filters or parsed.kind)
+    # 「その中で駐車場があるところは？」: a wish no report item holds still refines (it is then said back as not applied)
+    return parsed.refine and bool(parsed.filters or parsed.kind or parsed.wishes)
 
 
 def looks_like_place_reply(parsed: ParsedQuery, place_found: bool) -> bool:

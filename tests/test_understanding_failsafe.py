@@ -166,3 +166,10 @@ def test_aside_words_do_not_make_a_search_a_rule_question(assistant_kochi: Assis
 
 def test_lacking_in_other_words_is_regional(assistant_kochi: Assistant) -> None:
     assert assistant_kochi.ask("幡多の医療圏で足りていないかかりつけ医機能はどれですか").intent == "regional"
+
+
+def test_a_follow_up_that_only_wishes_refines_and_says_so(assistant_kochi: Assistant) -> None:
+    first = assistant_kochi.ask("高知市で往診してくれる診療所")
+    again = assistant_kochi.ask("その中で駐車場があるところは？", session_id=first.session_id).to_dict()
+    assert again["intent"] == "facility_search" and [w["text"] for w in again["unapplied"]] == ["駐車場"]
+    assert "条件をすべて満たす" not in again["answer"]
