@@ -61,7 +61,8 @@ READINGS: tuple[tuple[str, str], ...] = (("ニジュウヨジカン", "24時間"
 _JA = r"[ぁ-ゖァ-ヺー一-龥々〆ヵヶ＿（）「」、。・？！]"
 _JA_SPACE = re.compile(rf"(?<={_JA}) (?={_JA})")
 
-_KIND_BOTH = re.compile(r"病院(や|と|か|・|、|または|及び|および)(診療所|クリニック|医院)|(診療所|クリニック|医院)(や|と|か|・|、|または)病院|医療機関")
+_KIND_BOTH = re.compile(r"病院(でも|や|と|か|・|、|または|及び|および)(診療所|クリニック|医院)|"
+                        r"(診療所|クリニック|医院)(でも|や|と|か|・|、|または)病院|医療機関")
 # A kind named as a partner (「病院と一緒に指導」「病院の先生たちと」) is not the kind asked for.
 _PARTNER_AFTER = r"(?!以外|と(一緒|共同|連携|情報|の(連携|情報|やりとり))|との|から(の)?(紹介|退院)|の(先生|医師|スタッフ|看護師)(たち|達|方)?と)"
 _HOSPITAL = re.compile(r"(?<!動物)病院" + _PARTNER_AFTER + r"|診療所以外|クリニック以外")
@@ -329,15 +330,19 @@ def parse(message: str) -> ParsedQuery:
     for match in (m for m in (postal, latlng) if m):
         body = body.replace(match.group(0), "＿" * len(match.group(0)))
     conditions, read = _read(body)
+    wishes = extract_wishes(body)
+    unwished = body  # 「駅から近くて」 is a wish about the facility, not 「近く」 = around me
+    for w in wishes:
+        unwished = unwished[:w.start] + "＿" * (w.end - w.start) + unwished[w.end:]
     return ParsedQuery(
         read=read,
         text=text,
         filters=tuple(c.spec for c in conditions),
         conditions=conditions,
-        wishes=extract_wishes(body),
+        wishes=wishes,
         kind=extract_kind(body),
         kind_switch=bool(_KIND_SWITCH.search(body)),
-        near=bool(_NEAR.search(body)),
+        near=bool(_NEAR.search(unwished)),
         closer=bool(_CLOSER.search(body)),
         everywhere=bool(_EVERYWHERE.search(body)),
         postal=(postal.group(1) + postal.group(2)) if postal else "",

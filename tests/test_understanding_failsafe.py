@@ -173,3 +173,13 @@ def test_a_follow_up_that_only_wishes_refines_and_says_so(assistant_kochi: Assis
     again = assistant_kochi.ask("その中で駐車場があるところは？", session_id=first.session_id).to_dict()
     assert again["intent"] == "facility_search" and [w["text"] for w in again["unapplied"]] == ["駐車場"]
     assert "条件をすべて満たす" not in again["answer"]
+
+
+@pytest.mark.parametrize(("message", "near", "kind"), [
+    ("八王子市で、駅から近くて物忘れを診てくれる病院", False, "hospital"),  # a wish about the facility, not "around me"
+    ("駅の近くで往診してくれる診療所", True, "clinic"),
+    ("病院でも診療所でもいいので、板橋区で認知症を診てくれるところ", False, None),
+])
+def test_wish_spans_and_both_kinds(message: str, near: bool, kind: str | None) -> None:
+    parsed = parse(message)
+    assert (parsed.near, parsed.kind) == (near, kind)
