@@ -78,8 +78,10 @@ def unapplied_lines(wishes: tuple[Wish, ...]) -> list[str]:
 # A leftover part of a facility question (no rule and no exemplar read it) that still asks for something: a
 # request or existence predicate, and a noun of its own. Predicates alone (「書いてくれる」「参加している」) carry a
 # condition already read; people and time words (父, 利用者, 最近) and generic nouns (両方, 機会) are context.
-# (「〜している」 is left out: on dev it marked the predicates of items already read far more often than new wishes.)
 _REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ")
+# 「〜している」 (what a facility does) asks for something too, but mostly it is the predicate of an item already
+# read (「…に参加している」「…の教育をしている」): there, only a noun that is not itself an action counts.
+_DOING = re.compile(r"(し|して|行って|おこなって)(いる|る|います|おり)")
 LIGHT_NOUNS = frozenset((
     "父", "母", "親", "両親", "家族", "子", "子ども", "夫", "妻", "祖父", "祖母", "本人", "自分", "私", "友人", "同僚",
     "利用者", "患者", "方", "人", "者", "さん", "今", "最近", "先月", "前", "後", "今後", "時", "とき", "場合", "場所", "場",
@@ -88,7 +90,8 @@ LIGHT_NOUNS = frozenset((
     # heads that only carry an item already read (「総合診療の専門医がいる」「一次診療ができる」「実績があり」)
     "医師", "先生", "専門医", "看護師", "医療機関", "病院", "診療所", "クリニック", "医院", "お医者さん", "医者",
     "診療", "一次診療", "治療", "診察", "領域", "病気", "外来", "情報", "共有", "実績", "意向", "報告", "受け入れ",
-    "支援", "参加", "連携", "在宅", "入院", "体制", "機能", "随時", "両方とも", "どちら", "障害", "保険証", "自院", "他院", "交付", "発行",
+    "支援", "参加", "連携", "在宅", "入院", "体制", "機能", "随時", "両方とも", "どちら", "障害", "保険証", "自院", "他院", "交付", "発行", "自宅",
+    "システム", "ツール", "ネットワーク", "職種", "多職種", "ケアマネ", "ケアマネジャー",
     "気",
 ))
 
@@ -96,11 +99,12 @@ LIGHT_NOUNS = frozenset((
 def unread_request(fragment: str) -> tuple[int, int] | None:
     """The span (within ``fragment``) of a wish that could not be read, from its first noun of its own, or None
     when the fragment asks for nothing new (context, or only the predicate of a condition already read)."""
-    if not _REQUEST.search(fragment):
+    request = bool(_REQUEST.search(fragment))
+    if not request and not _DOING.search(fragment):
         return None
     from assistant.reading import content_nouns
 
-    nouns = [(start, word) for start, word in content_nouns(fragment) if word not in LIGHT_NOUNS]
+    nouns = [(start, word) for start, word in content_nouns(fragment, verbal=request) if word not in LIGHT_NOUNS]
     if not nouns:
         return None
     return nouns[0][0], len(fragment)

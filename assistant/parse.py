@@ -115,7 +115,7 @@ class ParsedQuery:
 
 # 「家にも来てくれる」「休日にも診てくれる」: the も of "also" after a place or time word asks for the same thing as
 # without it, so phrasings are written once, without it.
-_ALSO = re.compile(r"(?<=[一-龥ァ-ヺ][にへ])も(?=[一-龥ぁ-ゖ])")
+_ALSO = re.compile(r"(?<=[一-龥ァ-ヺ][にへと])も(?=[一-龥ぁ-ゖ])")
 
 
 def normalize(text: str) -> str:

@@ -49,13 +49,14 @@ def word_spans(text: str) -> list[tuple[int, int]]:
         return [(m.begin(), m.end()) for m in _tokenizer().tokenize(text)]
 
 
-def content_nouns(text: str) -> list[tuple[int, str]]:
-    """(start, surface) of the nouns of ``text`` that name something (not pronouns, numbers or suffixes)."""
+def content_nouns(text: str, verbal: bool = True) -> list[tuple[int, str]]:
+    """(start, surface) of the nouns of ``text`` that name something (not pronouns, numbers or suffixes);
+    ``verbal=False`` also leaves out the nouns that are an action (サ変可能: 指導, 参加, 活用)."""
     with _LOCK:
         found = [(m.begin(), m.surface(), m.part_of_speech()) for m in _tokenizer().tokenize(text)]
     return [(start, surface) for start, surface, pos in found
             if pos[0] == "名詞" and pos[1] not in ("数詞", "助動詞語幹") and pos[2] != "助数詞"
-            and re.search(r"[一-龥々ァ-ヺ]", surface)]
+            and (verbal or pos[2] != "サ変可能") and re.search(r"[一-龥々ァ-ヺ]", surface)]
 
 
 def plain_alternatives(pattern: str) -> list[str]:
