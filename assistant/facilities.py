@@ -29,19 +29,37 @@ class SearchOutcome:
     radius_km: float | None = None
 
 
+def _km(value: float) -> str:
+    return f"{value:g}km"
+
+
+def radius_text(result: fs.FacilitySearchResult, origin: str) -> str:
+    """Where a radius search looked, and how far it widened (Japanese)."""
+    radius, first = result.radius_km or 0.0, result.first_radius_km or result.radius_km or 0.0
+    if result.total_matches and result.widened and result.first_count:
+        return (f"{origin}から半径{_km(first)}以内では{result.first_count}件だけだったため、"
+                f"半径{_km(radius)}まで広げて検索しました")
+    if result.total_matches and result.widened:
+        return f"{origin}から半径{_km(first)}以内に見つからなかったため、半径{_km(radius)}まで広げて検索しました"
+    if result.total_matches:
+        return f"{origin}から半径{_km(radius)}以内を検索しました"
+    return f"{origin}から半径{_km(radius)}以内（最大まで広げて検索）に条件に合う医療機関はありませんでした"
+
+
 def run_search(
     store: FacilityStore, filters: Sequence[FacilityFilter], where: Where,
     steps: Sequence[float], limit: int, offset: int = 0,
 ) -> SearchOutcome:
     """Search inside the area, around the point with widening steps, or everywhere."""
     if where.mode == "radius" and where.point is not None:
-        result = fs.search_facilities(store, filters, point=where.point, place_label=_origin_label(where),
+        result = fs.search_facilities(store, filters, point=where.point,
                                       radius_steps_km=steps, limit=limit, offset=offset, min_results=MIN_NEARBY)
-        return SearchOutcome(result.hits, result.searched, result.total_matches, where, result.radius_km)
+        return SearchOutcome(result.hits, radius_text(result, _origin_label(where)), result.total_matches, where,
+                             result.radius_km)
     if where.mode == "everywhere" or not where.codes:
         result = fs.search_facilities(store, filters, limit=limit, offset=offset)
         return SearchOutcome(result.hits, "データ全体（全域）を検索しました", result.total_matches, EVERYWHERE)
-    result = fs.search_facilities(store, filters, places=where.codes, point=where.point, place_label=where.label,
+    result = fs.search_facilities(store, filters, places=where.codes, point=where.point,
                                   radius_steps_km=(_AREA_RADIUS_KM,), limit=limit, offset=offset)
     return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where)
 

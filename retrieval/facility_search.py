@@ -39,11 +39,12 @@ class FacilitySearchResult:
     """Hits plus an honest description of where and how far the search looked."""
 
     hits: tuple[FacilityHit, ...]
-    conditions: str  # the 「条件」 line
-    searched: str  # 検索した範囲の説明（日本語）
+    conditions: str  # the 「条件」 line (the registry's labels)
     total_matches: int  # matches inside the area searched (hits may be cut to ``limit``)
-    radius_km: float | None = None
-    widened: bool = False
+    radius_km: float | None = None  # the radius searched around a point (None: an area or everywhere)
+    widened: bool = False  # the radius grew past the first step
+    first_radius_km: float | None = None  # the first step tried
+    first_count: int = 0  # matches within the first step
 
 
 def _strengths(facility: Facility) -> int:
@@ -55,29 +56,12 @@ def _hit(facility: Facility, filters: Sequence[FacilityFilter], distance: float 
     return FacilityHit(facility, distance, evidence, _strengths(facility))
 
 
-def _km(value: float) -> str:
-    return f"{value:g}km"
-
-
-def _distance_text(where: str, radius: float, steps: Sequence[float], widened: bool, found: bool,
-                   first_count: int = 0) -> str:
-    if found and widened and first_count:
-        return (f"{where}から半径{_km(steps[0])}以内では{first_count}件だけだったため、"
-                f"半径{_km(radius)}まで広げて検索しました")
-    if found and widened:
-        return f"{where}から半径{_km(steps[0])}以内に見つからなかったため、半径{_km(radius)}まで広げて検索しました"
-    if found:
-        return f"{where}から半径{_km(radius)}以内を検索しました"
-    return f"{where}から半径{_km(radius)}以内（最大まで広げて検索）に条件に合う医療機関はありませんでした"
-
-
 def search_facilities(
     facilities: FacilityStore | Iterable[Facility],
     filters: Sequence[FacilityFilter] = (),
     *,
     places: Sequence[str] = (),
     point: tuple[float, float] | None = None,
-    place_label: str = "",
     radius_steps_km: Sequence[float] = (2.0, 5.0, 10.0, 20.0),
     limit: int = 10,
     offset: int = 0,
@@ -94,11 +78,10 @@ def search_facilities(
     filters = tuple(filters)
     codes = tuple(places)
     conditions = describe(filters)
-    area = (place_label or f"市区町村コード{'・'.join(places)}") if places else "全域"
     if point is None:
         page = store.query(filters, codes=codes, limit=limit, offset=offset)
         hits = tuple(_hit(r.facility, filters, None) for r in page.rows)
-        return FacilitySearchResult(hits, conditions, f"{area}を検索しました", page.total)
+        return FacilitySearchResult(hits, conditions, page.total)
     steps = tuple(sorted(radius_steps_km)) or (20.0,)
     counts = store.count_within(filters, codes=codes, point=point, radii=steps)
     chosen = next((i for i, n in enumerate(counts) if n >= max(1, min_results)), None)
@@ -106,7 +89,5 @@ def search_facilities(
         chosen = len(steps) - 1
     radius, widened = steps[chosen], chosen > 0
     page = store.query(filters, codes=codes, point=point, radius_km=radius, limit=limit, offset=offset)
-    where = place_label or "指定した地点"
     hits = tuple(_hit(r.facility, filters, round(r.distance_km or 0.0, 3)) for r in page.rows)
-    searched = _distance_text(where, radius, steps, widened, page.total > 0, counts[0])
-    return FacilitySearchResult(hits, conditions, searched, page.total, radius, widened)
+    return FacilitySearchResult(hits, conditions, page.total, radius, widened, steps[0], counts[0])

@@ -44,7 +44,7 @@ def test_nearest_first_with_distances() -> None:
     assert [h.facility.id for h in result.hits] == ["t:near", "t:mid", "t:mid-day"]
     assert [h.distance_km for h in result.hits] == pytest.approx([1.0, 3.0, 3.5], abs=0.01)
     assert result.radius_km == 5 and not result.widened and result.total_matches == 3
-    assert "半径5km以内" in result.searched
+    assert result.first_radius_km == 5 and result.first_count == 3
 
 
 @pytest.mark.parametrize(
@@ -60,21 +60,19 @@ def test_radius_widening(filters: list, steps: tuple, ids: list[str], radius: fl
     result = search_facilities(DATA, filters, point=ORIGIN, radius_steps_km=steps)
     assert [h.facility.id for h in result.hits] == ids
     assert (result.radius_km, result.widened) == (radius, widened)
-    if widened and ids:
-        assert "広げて" in result.searched
+    assert result.first_radius_km == steps[0] and (not widened or result.first_count == 0)  # min_results=1
 
 
 def test_point_outside_the_data_returns_nothing() -> None:
     sapporo = (43.0618, 141.3545)
     result = search_facilities(DATA, [], point=sapporo, radius_steps_km=(2, 5, 10, 20))
     assert result.hits == () and result.total_matches == 0
-    assert "ありませんでした" in result.searched
+    assert result.radius_km == 20 and result.widened and result.first_count == 0
 
 
 def test_municipality_restriction_and_limit() -> None:
-    result = search_facilities(DATA, [], places=("39202",), place_label="架空市")
-    assert [h.facility.id for h in result.hits] == ["t:far"]
-    assert result.searched == "架空市を検索しました"
+    result = search_facilities(DATA, [], places=("39202",))
+    assert [h.facility.id for h in result.hits] == ["t:far"] and result.radius_km is None
     assert search_facilities(DATA, [], limit=2).total_matches == 5
     assert len(search_facilities(DATA, [], limit=2).hits) == 2
 
