@@ -217,6 +217,7 @@ def _without_intended(found: list[Condition]) -> list[Condition]:
 
 
 _CLAUSE = re.compile(r"[^。？?！!\n]+")  # a sentence
+_NEGATED = re.compile(r"(は)?(ではなく|じゃなく|でなく|ではない|じゃない|以外)|(で)?(は)?なく")  # 「自院ではなく連携先で」
 QUALIFIER_REACH = 30  # characters between a phrasing and its qualifier
 
 
@@ -236,7 +237,8 @@ def _qualified(found: list[Condition], text: str) -> list[Condition]:
         chosen = cond
         for q in row.qualifiers:
             hit = next((m for m in re.finditer(q.pattern, text[lo:hi])
-                        if not any(s < lo + m.end() and lo + m.start() < e for s, e in others)), None)
+                        if not any(s < lo + m.end() and lo + m.start() < e for s, e in others)
+                        and not _NEGATED.match(text, lo + m.end())), None)
             if hit is not None:
                 chosen = Condition(q.name, q.value, min(cond.start, lo + hit.start()), max(cond.end, lo + hit.end()))
                 break

@@ -179,7 +179,7 @@ ROWS: tuple[FilterRow, ...] = (
                          Phrasing(212, r"後方支援(病床)?|バックベッド|急変.{0,12}?入院|入院(させ|でき|を?受け?入れ|先|の受け?入れ|受入|まで)|"
                                        r"緊急入院|病床(を)?確保")),
               qualifiers=(Qualifier(r"自院(で|に|の|だけ)|自前|自分のところ|自分の(病院|ところ)", "backup_beds", "self"),
-                          Qualifier(r"連携(先|して|している|により|で)|提携(先|して)", "backup_beds", "partnered")),
+                          Qualifier(r"連携(先|して|している|により|で|医療機関|病院|診療所)|提携(先|して)", "backup_beds", "partnered")),
               words=((None, "後方支援病床"), (None, "入院させてくれる"), (None, "入院先"))),
     FilterRow("discharge_rules", "flag", "admission_support.discharge_rules",
               "地域の退院ルール・地域連携クリティカルパスへの参加", "地域の退院ルール・地域連携クリティカルパスに参加",

@@ -183,3 +183,11 @@ def test_a_follow_up_that_only_wishes_refines_and_says_so(assistant_kochi: Assis
 def test_wish_spans_and_both_kinds(message: str, near: bool, kind: str | None) -> None:
     parsed = parse(message)
     assert (parsed.near, parsed.kind) == (near, kind)
+
+
+@pytest.mark.parametrize(("message", "value"), [
+    ("後方支援病床を自院ではなく連携医療機関で確保している診療所", "partnered"),  # a negated qualifier is skipped
+    ("後方支援病床を自院で確保している病院", "self"),
+])
+def test_negated_qualifier(message: str, value: str) -> None:
+    assert ("backup_beds", value) in {(c.name, c.value) for c in parse(message).conditions}
