@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.markup import md_text
+from assistant.reading import content_nouns
 
 # (attribute, Japanese name of what is missing, regex on the NFKC message)
 UNANSWERABLE: tuple[tuple[str, str, str], ...] = (
@@ -102,8 +103,6 @@ def unread_request(fragment: str) -> tuple[int, int] | None:
     request = bool(_REQUEST.search(fragment))
     if not request and not _DOING.search(fragment):
         return None
-    from assistant.reading import content_nouns
-
     nouns = [(start, word) for start, word in content_nouns(fragment, verbal=request) if word not in LIGHT_NOUNS]
     if not nouns:
         return None

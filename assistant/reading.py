@@ -35,6 +35,7 @@ def _tokenizer() -> Any:
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
+@lru_cache(maxsize=4096)
 def reading_of(text: str) -> str:
     """The katakana reading of a word (Sudachi reading forms joined)."""
     with _LOCK:  # a Sudachi tokenizer must not be used by two threads at once
@@ -187,13 +188,12 @@ class KanaRestorer:
 
     def _fix_run(self, run: str) -> str:
         slips, known = _kanji_slips(self.entries), _known_kanji(self.entries)
-        words = word_spans(run)
+        # 「心療」 inside the word 心療内科 is not a slip of 診療, and a stretch that cuts a word (看護|指示書 → 「看護指」)
+        # is not one either: a slip stands on word boundaries
+        edges = {edge for span in word_spans(run) for edge in span}
         for size in range(min(len(run), 4), 1, -1):
             for start in range(len(run) - size + 1):
                 part = run[start:start + size]
-                # 「心療」 inside the word 心療内科 is not a slip of 診療, and a stretch that cuts a word (看護|指示書 →
-                # 「看護指」) is not one either: a slip stands on word boundaries
-                edges = {s for s, _ in words} | {e for _, e in words}
                 if part in known or start not in edges or start + size not in edges:
                     continue
                 candidates = {w for i in range(size) for w in slips.get(part[:i] + "*" + part[i + 1:], ())}

@@ -327,9 +327,10 @@ class _Reading:
             if where is not None else ()
         conditions, wishes = list(self.parsed.conditions), list(self.parsed.wishes)
         for start, end, fragment in leftover_fragments(self.parsed, words):
-            verdict = read_fragment(self.semantic, fragment) if self.semantic is not None else None
+            ranked = self.semantic.ranked(fragment, FRAGMENT_FAMILIES) if self.semantic is not None else []
+            verdict = read_fragment(ranked)
             if verdict is None:
-                unread = None if self._context(fragment) else unread_request(fragment)
+                unread = None if _context(ranked) else unread_request(fragment)
                 if unread is not None:
                     lo, hi = unread
                     wishes.append(Wish(fragment[lo:hi], start + lo, start + hi, "unknown"))
@@ -348,16 +349,6 @@ class _Reading:
             self.parsed = replace(self.parsed, conditions=tuple(conditions), wishes=tuple(wishes),
                                   filters=tuple(c.spec for c in conditions))
 
-    def _context(self, fragment: str) -> bool:
-        """The semantic layer reads the fragment as context (「母がもう長くなくて」), clearly."""
-        if self.semantic is None:
-            return False
-        ranked = self.semantic.ranked(fragment, ("filter", "unanswerable", "context"))
-        if not ranked or ranked[0].kind != "context":
-            return False
-        runner = next((n.score for n in ranked[1:] if n.kind != "context"), 0.0)
-        return ranked[0].score - runner >= MARGINS["context"]
-
 
 def document_lean(text: str, ranked: list[Neighbour], closeness: Callable[[str], float | None] | None) -> float | None:
     """How much nearer ``text`` is to a documented question than to the facility-search exemplars (``ranked`` =
@@ -367,9 +358,20 @@ def document_lean(text: str, ranked: list[Neighbour], closeness: Callable[[str],
     return None if near is None or search is None else near - search
 
 
-def read_fragment(semantic: SemanticLayer, fragment: str) -> Neighbour | None:
-    """The filter or unanswerable label a leftover fragment asks for, or None (context, or not clear enough)."""
-    ranked = semantic.ranked(fragment, ("filter", "unanswerable", "context"))
+FRAGMENT_FAMILIES = ("filter", "unanswerable", "context")  # the labels a leftover fragment is ranked against
+
+
+def _context(ranked: list[Neighbour]) -> bool:
+    """The semantic layer reads the fragment as context (「母がもう長くなくて」), clearly."""
+    if not ranked or ranked[0].kind != "context":
+        return False
+    runner = next((n.score for n in ranked[1:] if n.kind != "context"), 0.0)
+    return ranked[0].score - runner >= MARGINS["context"]
+
+
+def read_fragment(ranked: list[Neighbour]) -> Neighbour | None:
+    """The filter or unanswerable label a leftover fragment asks for (``ranked`` over FRAGMENT_FAMILIES), or None
+    (context, or not clear enough)."""
     if not ranked:
         return None
     best = ranked[0]
