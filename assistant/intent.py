@@ -126,6 +126,11 @@ def explicit_search(parsed: ParsedQuery) -> bool:
     return bool(_FIND_RE.search(parsed.text) or parsed.near or parsed.postal or parsed.latlng)
 
 
+def asks_for_facility(text: str) -> bool:
+    """The message names somewhere to go or asks for one (病院・診療所・先生…, 探して, どこ)."""
+    return bool(_SEEKING.search(text) or _SEARCH_VERB.search(text))
+
+
 def located_search(parsed: ParsedQuery, place: bool) -> bool:
     """A place and a condition are both named (「高知市の在宅医療をしている診療所」)."""
     return bool(place or parsed.near or parsed.postal or parsed.latlng) and bool(parsed.filters or parsed.kind)

@@ -80,6 +80,8 @@ _REFINE = re.compile(r"その中|そのうち|その内|さっきの|先ほど�
                      r"に(して|変えて|限って|限定)|それと|あと[、,]|"
                      r"も(対応|やって|でき|して|診|み|受け|あ(る|り))|も(いい|お願い)")
 _KIND_SWITCH = re.compile(r"(病院|診療所|クリニック|医院)(だけ|のみ|に)(して|で|に|限)|(病院|診療所|クリニック)(に)?(変えて|して)|"
+                          # 「病院じゃなくて診療所で探して」: the other kind, everything else kept
+                          r"(病院|診療所|クリニック|医院)(じゃ|では|で)?なく(て)?[、,]?(病院|診療所|クリニック|医院)|"
                           r"^(じゃあ|では|それなら|なら)?[、,]?(病院|診療所|クリニック|医院)(だと|なら|では|の方|のほう|で(は)?)(どう|は|も|[？?]|$)")
 _ORDINAL = re.compile(r"([0-9]+|[一二三四五六七八九十])\s*(番目|件目|つ目|個目|番)")
 _PARTNERS = re.compile(r"連携先|連携(して)?(いる)?(医療機関|病院|先)|協力(先|医療機関)|パートナー")
@@ -118,12 +120,22 @@ class ParsedQuery:
 _ALSO = re.compile(r"(?<=[一-龥ァ-ヺ][にへと])も(?=[一-龥ぁ-ゖ])")
 
 
+# 「訪問診療と往診の実績」: two items sharing one head noun are two conditions, so the head is given to each
+# (「訪問診療の実績と往診の実績」) before the phrasings read the message.
+_SHARED_HEAD = re.compile(r"([一-龥ァ-ヺー]{2,8})(と|や|・|及び|および|、)([一-龥ァ-ヺー]{2,8})(の|が)(実績|件数|回数|算定回数)")
+
+
+def _distributed(text: str) -> str:
+    return _SHARED_HEAD.sub(lambda m: f"{m[1]}の{m[5]}{m[2]}{m[3]}{m[4]}{m[5]}", text)
+
+
 def normalize(text: str) -> str:
     """NFKC, collapse spaces, kana spellings of known words restored (「おうしん」 → 「往診」), slips fixed
-    (訪門 → 訪問, クリニク → クリニック), and the also-particle dropped (「家にも来て」 → 「家に来て」)."""
+    (訪門 → 訪問, クリニク → クリニック), the also-particle dropped (「家にも来て」 → 「家に来て」) and a shared head
+    noun given to each item (「訪問診療と往診の実績」 → 「訪問診療の実績と往診の実績」)."""
     text = unicodedata.normalize("NFKC", text)
     restored = restorer().restore(re.sub(r"\s+", " ", text).strip())
-    return _ALSO.sub("", _JA_SPACE.sub("", restored))
+    return _distributed(_ALSO.sub("", _JA_SPACE.sub("", restored)))
 
 
 def _shadowed(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:

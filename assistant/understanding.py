@@ -16,6 +16,7 @@ from assistant.honesty import Wish, unread_request
 from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
 from assistant.regional_text import RegionalRequest, read_request
 from assistant.safety import SafetyCheck
+from assistant.vocabulary import DISEASE_WORDS
 from assistant.semantic import MARGINS, THRESHOLDS, Neighbour, SemanticLayer
 from assistant.where import WhereResult, resolve_in_text
 from retrieval.registry import BY_NAME
@@ -121,6 +122,9 @@ _PERSONAL = re.compile(
     r"(隣|近所|知り合い|友人|友達|同僚|上司|他人|あの人)(の)?.{0,12}?(が|は).{0,12}?(どこ|何|なん|どの).{0,12}?"
     r"(通って|かかって|受診|入院|病気|病院に行)"
 )
+# What follows a disease word when someone asks whether they have it (「…リウマチでしょうか」「糖尿病ってこと？」).
+_IS_IT = re.compile(r"^[病症]?(なん|って|の)?(でしょうか|でしょう[？?]|ですか|かな|かしら|なの|じゃない|ではない|かも|って(こと|事)|"
+                    r"という(こと|事)|になった(って|の|ん)|になって(る|いる)(の|ん))")
 _ENGLISH = re.compile(r"^[\x00-\x7f]{12,}$")
 _EMERGENCY_WORDS = re.compile(r"救急|急変|119")
 
@@ -238,7 +242,7 @@ class _Reading:
             return Refusal.PERSONAL_DATA
         if self.check.medication:
             return Refusal.MEDICATION
-        if self.check.diagnosis:
+        if self.check.diagnosis or self._is_it_disease():
             return Refusal.DIAGNOSIS
         if self.semantic is not None and not self.parsed.filters:
             best = self.semantic.best(self.text, ("medication", "diagnosis", "personal_data", "intent"))
@@ -246,6 +250,13 @@ class _Reading:
                 self.labels.append(best.label)
                 return Refusal(best.kind)
         return Refusal.NONE
+
+    def _is_it_disease(self) -> bool:
+        """「指がこわばるんですが、リウマチでしょうか」: a disease named as the answer to "what do I have?", with no
+        wish to find somewhere (a search names a place, a facility or a search verb)."""
+        if self.place.where is not None or rules.explicit_search(self.parsed) or rules.asks_for_facility(self.text):
+            return False
+        return any(_IS_IT.match(self.text[m.end():]) for _, regex in DISEASE_WORDS for m in re.finditer(regex, self.text))
 
     def operation(self) -> Operation:
         p, prior = self.parsed, self.prior
@@ -326,14 +337,17 @@ class _Reading:
         words = tuple(p.municipality for p in where.places) + tuple(p.prefecture for p in where.places) \
             if where is not None else ()
         conditions, wishes = list(self.parsed.conditions), list(self.parsed.wishes)
-        for start, end, fragment in leftover_fragments(self.parsed, words):
+        fragments = leftover_fragments(self.parsed, words)
+        for i, (start, end, fragment) in enumerate(fragments):
             ranked = self.semantic.ranked(fragment, FRAGMENT_FAMILIES) if self.semantic is not None else []
             verdict = read_fragment(ranked)
             if verdict is None:
                 unread = None if _context(ranked) else unread_request(fragment)
+                if unread is None and i + 1 < len(fragments):
+                    unread = _joined_request(self.text, fragments[i], fragments[i + 1])
                 if unread is not None:
                     lo, hi = unread
-                    wishes.append(Wish(fragment[lo:hi], start + lo, start + hi, "unknown"))
+                    wishes.append(Wish(self.text[start + lo:start + hi], start + lo, start + hi, "unknown"))
                 continue
             self.labels.append(verdict.label)
             if verdict.kind == "unanswerable":
@@ -348,6 +362,21 @@ class _Reading:
         if len(conditions) != len(self.parsed.conditions) or len(wishes) != len(self.parsed.wishes):
             self.parsed = replace(self.parsed, conditions=tuple(conditions), wishes=tuple(wishes),
                                   filters=tuple(c.spec for c in conditions))
+
+
+JOIN_GAP = 3  # characters a read word may take between a leftover noun and its leftover predicate
+
+
+def _joined_request(text: str, first: tuple[int, int, str], following: tuple[int, int, str]) -> tuple[int, int] | None:
+    """A leftover noun whose predicate was left over as the next fragment of the same sentence, a short read word
+    between them (「介護サービス事業」「所と」「連携してる」): the two ask together; the span is relative to the first."""
+    start, end, _ = first
+    nxt_start, nxt_end, nxt = following
+    if nxt_start - end > JOIN_GAP or re.search(r"[。？?！!\n、]", text[end:nxt_start]):
+        return None
+    if unread_request(nxt) is not None:
+        return None  # the predicate's own noun is flagged with it
+    return unread_request(text[start:nxt_end])
 
 
 def document_lean(text: str, ranked: list[Neighbour], closeness: Callable[[str], float | None] | None) -> float | None:

@@ -249,7 +249,7 @@ ROWS: tuple[FilterRow, ...] = (
               words=((None, "看取り"), (None, "家で最期"))),
     FilterRow("care_collab", "flag", "care_collaboration.has", "介護サービス等と連携した医療提供（２号機能ニ）",
               "介護サービス等と連携した医療提供を行っている", page=11, show=_yes("有り"), chip="介護連携", strength=True,
-              phrasings=(Phrasing(232, r"介護(サービス|事業所|事業者|施設|保険|職)?(等)?(と|との)(連携|協力)|介護連携|"
+              phrasings=(Phrasing(232, r"介護(サービス|事業所|事業者|事業|施設|保険|職|福祉)*(等)?(さん)?(と|との|とも)(の)?[^。、？?]{0,6}?(連携|協力)|介護連携|"
                                        r"医療と介護(の|が)?連携|介護と(の)?連携|介護(サービス|事業所|事業者)(さん)?と(つなが|やりとり|協力)|"
                                        r"(デイサービス|デイケア|ヘルパー|訪問介護|ショートステイ|介護(の)?(人|スタッフ|職員|現場))(さん)?"
                                        r"(と|とも|との|や).{0,12}?(連携|協力|やりとり|やり取り|つなが)"),),
@@ -259,7 +259,7 @@ ROWS: tuple[FilterRow, ...] = (
               phrasings=(Phrasing(221, r"主治医(の)?意見書|意見書"),), words=((None, "主治医意見書"),)),
     FilterRow("care_meetings", "flag", "care_collaboration.care_meetings", "地域ケア会議・サービス担当者会議等への参加",
               "地域ケア会議・サービス担当者会議等に参加", page=11, show=_yes("参加"),
-              phrasings=(Phrasing(222, r"地域ケア会議|サービス担当者会議|担当者会議|ケア会議"),),
+              phrasings=(Phrasing(222, r"地域ケア会議|サービス担当者会議|担当者会議|ケア会議|サ担(会議)?"),),
               words=((None, "サービス担当者会議"), (None, "地域ケア会議"))),
     FilterRow("care_manager_info", "flag", "care_collaboration.care_manager_info_count",
               "介護支援専門員等への情報共有・指導（診療報酬項目の算定回数）", "ケアマネジャー等へ情報を共有・提供した実績あり",
@@ -310,7 +310,8 @@ ROWS: tuple[FilterRow, ...] = (
               phrasings=(Phrasing(256, r"研修医|医学生|(学生|実習生)(の)?(教育|受け入れ|実習)|教育(に)?(協力|熱心)"),)),
     FilterRow("future_intent", "flag", "other.future_intent", "今後担う意向", "機能が「有り」でないが今後担う意向あり",
               page=12, show=_yes("意向あり"),
-              phrasings=(Phrasing(257, r"(今後|将来|これから).{0,12}?(担う|担い|取り組|始め|やる|行う|対応す)(む|る|たい)?(意向|予定|つもり|考え)|"
+              # 「今後在宅医療をやっていく意向がある」: a time word, then (within the clause) a word of intending
+              phrasings=(Phrasing(257, r"(今後|将来|これから|いずれ|ゆくゆく)[^。？?、]{0,20}?(意向|予定|つもり|考え|計画|意思)|"
                                        r"(担う|取り組む)意向"),)),
     FilterRow("confirmed_2go", "flag", "confirmed_2go", "都道府県による２号機能の体制の確認",
               "２号機能の体制を都道府県が確認済み", page=8, show=_yes("確認済み"),

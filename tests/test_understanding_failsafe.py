@@ -191,3 +191,74 @@ def test_wish_spans_and_both_kinds(message: str, near: bool, kind: str | None) -
 ])
 def test_negated_qualifier(message: str, value: str) -> None:
     assert ("backup_beds", value) in {(c.name, c.value) for c in parse(message).conditions}
+
+
+@pytest.mark.parametrize(("message", "refusal"), [
+    ("ここ数か月、朝起きると指の関節がこわばるんですが、リウマチでしょうか", Refusal.DIAGNOSIS),  # "is it <disease>?"
+    ("腕の湿疹がずっと治らない。アトピーですか？", Refusal.DIAGNOSIS),  # the second disease word is the one asked
+    ("母が夜中に何度も目を覚ますのは、何かの病気のせいでしょうか", Refusal.DIAGNOSIS),  # the cause is asked
+    ("血圧の薬、最近調子いいからもうやめてもいいですか", Refusal.MEDICATION),  # leave to stop, the verb far from 薬
+])
+def test_is_it_a_disease_and_may_i_stop_a_medicine(message: str, refusal: Refusal) -> None:
+    u = understand(message, Prior())
+    assert u.intent is Intent.OUT_OF_SCOPE and u.refusal is refusal
+
+
+@pytest.mark.parametrize("message", [
+    "リウマチを診てくれる診療所は高知市にありますか",  # a search names a facility and a place
+    "認知症の人の在宅医療は報告の対象ですか",  # a rule question that names a disease
+])
+def test_a_disease_named_in_a_search_or_rule_question_is_not_a_diagnosis_question(message: str) -> None:
+    assert understand(message, Prior()).refusal is Refusal.NONE
+
+
+@pytest.mark.parametrize(("message", "emergency"), [
+    ("80代の母が廊下で転んで起き上がれない。足の付け根をすごく痛がってる", True),
+    ("転んで歩けなくなったときに往診してくれる診療所を探しておきたい", False),  # planned for
+])
+def test_a_fall_that_leaves_someone_unable_to_get_up(message: str, emergency: bool) -> None:
+    assert check(message).emergency is emergency
+
+
+@pytest.mark.parametrize(("message", "names"), [
+    ("文京区で訪問診療と往診の実績がどちらもある診療所", {"home_visits", "urgent_visits"}),  # a shared head noun
+    ("往診や看取りの実績がある病院", {"urgent_visits", "home_deaths"}),
+    ("江東区で、今後在宅医療をやっていく意向がある診療所", {"future_intent"}),  # the item intended is not offered
+    ("葛飾区で介護サービス事業所と連携している診療所", {"care_collab"}),
+    ("主治医意見書の作成とサ担会議への出席をしてくれる診療所", {"opinion_letters", "care_meetings"}),
+])
+def test_items_read_across_coordination_and_wording(message: str, names: set[str]) -> None:
+    assert {c.name for c in parse(message).conditions} == names
+
+
+def test_a_cheaper_wish_is_said_back() -> None:
+    assert [w.attribute for w in parse("安芸市で、なるべく安く予防接種を受けられる病院").wishes] == ["price"]
+
+
+def test_a_leftover_noun_and_its_leftover_predicate_ask_together() -> None:
+    # a read word between a noun no rule read and its predicate: the two are one unread wish, not two contexts
+    from assistant.understanding import _joined_request
+    text = "介護の仲間事業所と話してる"
+    first, following = (0, 6, "介護の仲間事業"), (9, 13, "話してる")
+    assert _joined_request(text, first, following) is not None
+    assert _joined_request("父が、話してる", (0, 1, "父"), (3, 7, "話してる")) is None
+
+
+@pytest.mark.parametrize(("message", "suicide"), [
+    ("自分なんかいないほうがいい。死ぬ方法ばかり考えてしまう", True),
+    ("生きる意味がないと毎日思う", True),
+    ("待合室に子どもがいないほうがいい診療所", False),
+])
+def test_thoughts_of_suicide_in_other_words(message: str, suicide: bool) -> None:
+    found = check(message)
+    assert (found.emergency, found.suicide) == (suicide, suicide)
+
+
+def test_a_kind_swap_in_the_negative_keeps_the_other_conditions() -> None:
+    assert parse("病院じゃなくて診療所で探して").kind_switch
+
+
+def test_a_generic_predicate_after_a_read_item_is_not_a_wish() -> None:
+    parsed = parse("介護サービス事業所と連携して医療を提供している診療所を、三鷹市で教えていただけますか。")
+    assert [c.name for c in parsed.conditions] == ["care_collab"]
+    assert unread_request("医療を提供している") is None
