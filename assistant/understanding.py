@@ -16,8 +16,8 @@ from assistant.honesty import Wish, unread_request
 from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
 from assistant.regional_text import RegionalRequest, read_request
 from assistant.safety import SafetyCheck
-from assistant.vocabulary import DISEASE_WORDS
 from assistant.semantic import MARGINS, THRESHOLDS, Neighbour, SemanticLayer
+from assistant.vocabulary import DISEASE_WORDS
 from assistant.where import WhereResult, resolve_in_text
 from retrieval.registry import BY_NAME
 
