@@ -13,7 +13,7 @@ from assistant.honesty import UNANSWERABLE, Wish
 from assistant.reading import KanaRestorer, plain_alternatives, word_spans
 from assistant.vocabulary import COMMON_WORDS, DISEASE_WORDS, DOMAIN_WORDS
 from corpus.municipalities import load_municipalities
-from retrieval.registry import BY_NAME, CARE_HOME_TYPES, ROWS
+from retrieval.registry import BY_NAME, CARE_HOME_TYPES, FUTURE_FUNCTION_OF, ROWS
 
 # Every registry phrasing, in rank order: a matched span is consumed, so later, looser phrasings cannot read
 # the same words again (「24時間往診」 is home_care_24h, not also home_care).
@@ -217,7 +217,8 @@ FUTURE_REACH = 3  # characters between an item and 「…に取り組む予定�
 
 
 def _without_intended(found: list[Condition]) -> list[Condition]:
-    """「これから在宅医療に取り組む予定の診療所」: the item is what is intended (future_intent), not offered today."""
+    """「これから在宅医療に取り組む予定の診療所」: the item is what is intended, not offered today; when it names a
+    function (its record block), the condition is that function's 今後担う意向 (future_function), else any intent."""
     future = next((c for c in found if c.name == "future_intent"), None)
     if future is None:
         return found
@@ -225,7 +226,12 @@ def _without_intended(found: list[Condition]) -> list[Condition]:
         inside = future.start <= c.start and c.end <= future.end
         before = c.end <= future.start and future.start - c.end <= FUTURE_REACH
         return inside or before
-    return [c for c in found if c is future or not intended(c)]
+    named = dict.fromkeys(FUTURE_FUNCTION_OF[c.name] for c in found
+                          if c is not future and intended(c) and c.name in FUTURE_FUNCTION_OF)
+    kept = [c for c in found if c is future or not intended(c)]
+    if not named:
+        return kept
+    return [c for c in kept if c is not future] + [Condition("future_function", n, future.start, future.end) for n in named]
 
 
 _CLAUSE = re.compile(r"[^。？?！!\n]+")  # a sentence

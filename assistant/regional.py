@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from corpus.facility import FUTURE_FUNCTION_NAMES
 from corpus.municipalities import by_code as municipality_by_code
 from corpus.regions import CREDITS, POPULATION_DATE, RegionRow, areas_in, load_regions, region_by_code
 from retrieval.filters import FacilityFilter, make_filter
@@ -73,7 +74,7 @@ INDICATORS: tuple[Indicator, ...] = tuple(_indicator(k, g) for g, keys in (
     ("2号機能（ハ）在宅医療", ("home_care", "home_care_24h", "home_care:24h_self", "home_care:24h_with_partners",
                         "home_deaths")),
     ("2号機能（ニ）介護等との連携", ("care_collab", "cooperating_facility", "acp")),
-    ("その他", ("future_intent",)),
+    ("今後担う意向（現時点で「有り」でない機能）", ("future_intent", *(f"future_function:{n}" for n in FUTURE_FUNCTION_NAMES))),
 ) for k in keys if k.partition(":")[0] in BY_NAME)
 BY_KEY = {i.key: i for i in INDICATORS}
 # The 算定回数 totals shown with the counts (訪問診療・往診・在宅看取り …).

@@ -22,6 +22,14 @@ BACKUP_BEDS: tuple[str, ...] = ("none", "self", "partnered")
 HOME_CARE_MODES: tuple[str, ...] = ("none", "daytime", "24h_self", "24h_with_partners")
 OFF_HOURS_ADDITIONS: tuple[str, ...] = ("", "1", "2", "3", "4")  # 時間外対応加算１～４ ("" = 届出なし)
 COMMUNITY_ACTIVITIES: tuple[str, ...] = ("学校医", "産業医", "警察業務", "その他")
+# The functions a facility may state it intends to take on when it does not have them yet (第2章第3節 P.12:
+# 「１号機能及び２号機能の報告で『当該機能有り』と現時点でならない場合は、今後担う意向の有無」), keyed by the record
+# block that holds each function.
+FUTURE_FUNCTIONS: tuple[tuple[str, str], ...] = (
+    ("function1", "1号機能"), ("off_hours", "時間外の診療"), ("admission_support", "入退院時の支援"),
+    ("home_care", "在宅医療"), ("care_collaboration", "介護サービス等との連携"),
+)
+FUTURE_FUNCTION_NAMES: tuple[str, ...] = tuple(name for _, name in FUTURE_FUNCTIONS)
 
 # Japanese labels used in evidence lines and the schema document.
 KIND_LABELS = {"hospital": "病院", "clinic": "診療所"}
@@ -132,7 +140,8 @@ class OtherItems:
     vaccinations: bool = False
     community_activities: tuple[str, ...] = ()  # COMMUNITY_ACTIVITIES
     education: bool = False  # 学生・研修医・リカレント教育等
-    future_intent: bool = False  # 機能が「有り」とならない場合、今後担う意向
+    future_intent: bool = False  # 機能が「有り」とならない場合、今後担う意向（いずれかの機能）
+    future_functions: tuple[str, ...] = ()  # その意向がある機能（FUTURE_FUNCTION_NAMES）; non-empty ⇒ future_intent
 
 
 @dataclass(frozen=True)

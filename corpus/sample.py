@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from corpus.facility import COMMUNITY_ACTIVITIES, OFF_HOURS_ADDITIONS, Facility, facility_from_dict
+from corpus.facility import COMMUNITY_ACTIVITIES, FUTURE_FUNCTIONS, OFF_HOURS_ADDITIONS, Facility, facility_from_dict
 from corpus.municipalities import Municipality, in_prefecture
 from corpus.sample_profiles import (
     CARE_HOMES,
@@ -195,8 +195,37 @@ def _other(rng: random.Random, has_function1: bool) -> dict[str, Any]:
             "future_intent": (not has_function1) and rng.random() < 0.4}
 
 
+# Whether a record block holds its function today (a function not held may be stated as 今後担う意向).
+_HOLDS: dict[str, Any] = {
+    "function1": lambda b: b["has"], "off_hours": lambda b: bool(b["modes"]),
+    "admission_support": lambda b: b["backup_beds"] != "none" or b["discharge_rules"],
+    "home_care": lambda b: b["mode"] != "none", "care_collaboration": lambda b: b["has"],
+}
+FUTURE_SHARE = 0.12  # of the functions a reporting facility does not hold, the share it states it intends to take on
+
+
+def _future(record: dict[str, Any]) -> None:
+    """今後担う意向 per function not held (its own random stream, keyed by the id, so the other draws stay as they
+    were); a facility without 1号 that states an intent intends 1号 at least."""
+    rng = random.Random(f"future:{record['id']}")
+    other = record["other"]
+    lacking = [name for block, name in FUTURE_FUNCTIONS
+               if record.get(block) is None or not _HOLDS[block](record[block])]
+    named = [name for name in lacking if rng.random() < FUTURE_SHARE]
+    if other["future_intent"] and "1号機能" in lacking and "1号機能" not in named:
+        named.insert(0, "1号機能")
+    other["future_functions"] = [n for _, n in FUTURE_FUNCTIONS if n in named]
+    other["future_intent"] = bool(named)
+
+
 def _report(rng: random.Random, record: dict[str, Any], profile: Profile, vocab: Vocab, rural: bool) -> None:
     """Fill the function blocks: 2号 only for facilities with 1号 (ガイドライン 第2章第3節)."""
+    _fill(rng, record, profile, vocab, rural)
+    if record.get("other") is not None:
+        _future(record)
+
+
+def _fill(rng: random.Random, record: dict[str, Any], profile: Profile, vocab: Vocab, rural: bool) -> None:
     roll = rng.random()
     if roll < 0.02:
         return  # 未報告: every block stays null

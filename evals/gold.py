@@ -137,6 +137,7 @@ CONDITIONS: dict[str, Condition] = {
     "community_activity": _list_entry("other", "community_activities"),
     "education": _flag("other", "education"),
     "future_intent": _flag("other", "future_intent"),
+    "future_function": _list_entry("other", "future_functions"),
     "confirmed_2go": _confirmed_2go,
 }
 

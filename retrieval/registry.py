@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.facility import FUTURE_FUNCTION_NAMES, FUTURE_FUNCTIONS
+
 
 @dataclass(frozen=True)
 class Phrasing:
@@ -313,12 +315,21 @@ ROWS: tuple[FilterRow, ...] = (
               # 「今後在宅医療をやっていく意向がある」: a time word, then (within the clause) a word of intending
               phrasings=(Phrasing(257, r"(今後|将来|これから|いずれ|ゆくゆく)[^。？?、]{0,20}?(意向|予定|つもり|考え|計画|意思)|"
                                        r"(担う|取り組む)意向"),)),
+    # 今後担う意向 per function (P.12): read from 「今後在宅医療を始める予定の診療所」 when the intended item names a
+    # function (assistant/parse.py), never from the item alone.
+    FilterRow("future_function", "list", "other.future_functions", "今後担う意向のある機能",
+              "今後担う意向のある機能を報告している", page=12, values=FUTURE_FUNCTION_NAMES, show=_names,
+              value_labels=tuple((v, f"{v}を今後担う意向あり（現時点では「有り」でない）") for v in FUTURE_FUNCTION_NAMES)),
     FilterRow("confirmed_2go", "flag", "confirmed_2go", "都道府県による２号機能の体制の確認",
               "２号機能の体制を都道府県が確認済み", page=8, show=_yes("確認済み"),
               phrasings=(Phrasing(258, r"(都道府県|県|都)(が|に|の)?(よる)?.{0,10}?確認(が|を)?(済|され|した|ずみ|受け)|確認済み"),)),
 )
 
 BY_NAME: dict[str, FilterRow] = {row.name: row for row in ROWS}
+# The function each row belongs to (its record block), for 「今後〇〇を担う意向」.
+FUTURE_FUNCTION_OF: dict[str, str] = {
+    row.name: name for row in ROWS for block, name in FUTURE_FUNCTIONS if row.field.split(".", 1)[0] == block
+}
 # Rows whose field is a 算定回数 (an amount that regional figures add up): the rows shown as 「〇回」.
 AMOUNT_ROWS: tuple[FilterRow, ...] = tuple(row for row in ROWS if row.show is _times)
 FILTER_NAMES: tuple[str, ...] = tuple(row.name for row in ROWS)

@@ -31,7 +31,8 @@ PHRASINGS: list[tuple[str, set[tuple[str, Any]]]] = [
     ("かかりつけ医の研修を修了した先生がいる", {("trained_doctors", None)}),
     ("研修医の教育に協力している病院", {("education", None)}),
     # the item is what is intended, not offered today: only the intent is a condition
-    ("今後在宅医療を担う意向のある診療所", {("future_intent", None)}),
+    ("今後在宅医療を担う意向のある診療所", {("future_function", "在宅医療")}),
+    ("今後担う意向のある診療所", {("future_intent", None)}),
     ("２号機能を都道府県が確認済みの病院", {("confirmed_2go", None)}),
     ("ねりまくでにんちしょうをみてくれるびょういん", {("disease", "認知症")}),
     ("夜間や休日も診てくれる", {("off_hours", None)}),
@@ -193,7 +194,7 @@ READINGS: list[tuple[str, str | None, set[tuple[str, Any]], set[str]]] = [
     ("にじゅうよじかん おうしん してくれる ところ", None, {("home_care_24h", None)}, set()),
     ("ちいきれんけいぱすに さんかしてる びょういん", "hospital", {("discharge_rules", None)}, set()),
     ("こんご きのうを になう いこうが ある しんりょうじょ", "clinic", {("future_intent", None)}, set()),
-    ("これから在宅医療に取り組む予定の診療所", "clinic", {("future_intent", None)}, set()),
+    ("これから在宅医療に取り組む予定の診療所", "clinic", {("future_function", "在宅医療")}, set()),
     ("日頃から継続して診てくれる診療所", "clinic", {("function1", None)}, set()),
     ("電子カルテの情報を共有してる診療所", "clinic", {("platform", None)}, set()),
     ("都による2号機能の確認が済んでいる医療機関", None, {("confirmed_2go", None)}, set()),

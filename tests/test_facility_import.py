@@ -195,3 +195,17 @@ def test_an_import_killed_mid_write_leaves_no_orphan_after_the_next(settings: Se
     fresh.write_text("in progress", encoding="utf-8")
     import_navii(folder, [EXAMPLE_BASE])
     assert not orphan.exists() and fresh.exists()
+
+
+def test_future_intent_per_function(settings: Settings, tmp_path: Path) -> None:
+    # 今後担う意向 per function (第2章第3節 P.12): short names are accepted, naming one states the intent
+    import_navii(settings.facilities_dir, [EXAMPLE_BASE])
+    csv = tmp_path / "report.csv"
+    csv.write_text("医療機関ID,1号機能の有無,今後担う意向のある機能\n"
+                   "9939000000055,無,在宅、1号\n"
+                   "9939000000011,有,宇宙医療\n", encoding="utf-8")
+    report = import_report(settings.facilities_dir, csv)
+    intends = report.dataset.get("9939000000055")
+    assert intends is not None and intends.other is not None
+    assert intends.other.future_functions == ("1号機能", "在宅医療") and intends.other.future_intent
+    assert [(i.line, i.column, i.severity) for i in report.issues] == [(3, "今後担う意向のある機能", "error")]

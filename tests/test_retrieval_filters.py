@@ -64,6 +64,8 @@ CASES: list[tuple[str, Any, str, bool]] = [
     ("community_activity", "学校医", "full", True), ("community_activity", "産業医", "full", False),
     ("education", None, "full", True), ("education", None, "empty", False),
     ("future_intent", None, "daytime", True), ("future_intent", None, "full", False),
+    ("future_function", None, "daytime", True), ("future_function", None, "full", False),
+    ("future_function", "時間外の診療", "daytime", True), ("future_function", "在宅医療", "daytime", False),
     ("confirmed_2go", None, "full", True), ("confirmed_2go", None, "base", False),
     ("checkups", None, "full", True), ("checkups", None, "empty", False),
     ("vaccinations", None, "full", True), ("vaccinations", None, "base", False),

@@ -223,7 +223,7 @@ def test_a_fall_that_leaves_someone_unable_to_get_up(message: str, emergency: bo
 @pytest.mark.parametrize(("message", "names"), [
     ("文京区で訪問診療と往診の実績がどちらもある診療所", {"home_visits", "urgent_visits"}),  # a shared head noun
     ("往診や看取りの実績がある病院", {"urgent_visits", "home_deaths"}),
-    ("江東区で、今後在宅医療をやっていく意向がある診療所", {"future_intent"}),  # the item intended is not offered
+    ("江東区で、今後在宅医療をやっていく意向がある診療所", {"future_function"}),  # the item intended is not offered
     ("葛飾区で介護サービス事業所と連携している診療所", {"care_collab"}),
     ("主治医意見書の作成とサ担会議への出席をしてくれる診療所", {"opinion_letters", "care_meetings"}),
 ])

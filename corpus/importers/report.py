@@ -15,6 +15,7 @@ from typing import Any
 from corpus.dataset import load_active
 from corpus.facility import (
     COMMUNITY_ACTIVITIES,
+    FUTURE_FUNCTION_NAMES,
     OFF_HOURS_ADDITIONS,
     AdmissionSupport,
     CareCollaboration,
@@ -137,6 +138,12 @@ def parse_value(column: Column, raw: str) -> Any:
         return _members(value, load_vocab().diseases, "一次診療の疾患一覧")
     if kind == "activities":
         return _members(value, COMMUNITY_ACTIVITIES, "地域活動の区分（学校医・産業医・警察業務・その他）")
+    if kind == "future_functions":
+        short = {"1号": "1号機能", "時間外": "時間外の診療", "入退院": "入退院時の支援", "入退院支援": "入退院時の支援",
+                 "在宅": "在宅医療", "介護連携": "介護サービス等との連携", "介護": "介護サービス等との連携"}
+        named = "、".join(short.get(v, v) for v in _split(unicodedata.normalize("NFKC", value)))
+        return _members(named, FUTURE_FUNCTION_NAMES, "今後担う意向のある機能（1号機能・時間外の診療・入退院時の支援・"
+                                                      "在宅医療・介護サービス等との連携）")
     if kind == "off_modes":
         return tuple(_choice(v, OFF_MODE_WORDS, tuple(OFF_MODE_WORDS.values()), "時間外の診療体制") for v in _split(value))
     if kind == "addition":
@@ -161,6 +168,8 @@ def _blocks(values: dict[Column, Any], raw: dict[Column, str], warn: Any) -> dic
         else:
             fields[column.field] = value
     has1 = bool(per_block["function1"].get("has"))
+    if per_block["other"].get("future_functions"):  # naming a function states an intent
+        per_block["other"]["future_intent"] = True
     for name, data in per_block.items():
         if name in SECOND_BLOCKS and not has1:
             filled = [c.header for c in values if c.block == name and raw[c].strip()]

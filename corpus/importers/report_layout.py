@@ -80,6 +80,7 @@ COLUMNS: tuple[Column, ...] = (
     _c("地域活動", "other", "community_activities", "activities"),
     _c("学生・研修医等の教育", "other", "education", "bool"),
     _c("今後担う意向", "other", "future_intent", "bool"),
+    _c("今後担う意向のある機能", "other", "future_functions", "future_functions"),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS = ("医療機関ID", "1号機能の有無")

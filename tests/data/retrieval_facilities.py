@@ -58,6 +58,6 @@ PARTNERED = dataclasses.replace(
 )
 
 DAYTIME = dataclasses.replace(BASE, id="test:daytime", home_care=HomeCare(mode="daytime"),
-                              other=OtherItems(future_intent=True))
+                              other=OtherItems(future_intent=True, future_functions=("時間外の診療",)))
 
 RECORDS = {r.id.split(":")[1]: r for r in (BASE, EMPTY, FULL, F1_OFF_WITH_LISTS, PARTNERED, DAYTIME)}
