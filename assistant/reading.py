@@ -120,7 +120,7 @@ class KanaRestorer:
     def restore(self, text: str) -> str:
         """Replace kana spellings of known words by the words (and fix one-letter slips in katakana words and
         one-kanji slips that keep the reading)."""
-        text = self.fix_kanji(self.fix_katakana(text))
+        text = self.fix_mixed(self.fix_kanji(self.fix_katakana(text)))
         kanji = sum(1 for c in text if "一" <= c <= "龥")
         if not _HIRAGANA.search(text):
             return text
@@ -205,12 +205,46 @@ class KanaRestorer:
                     return run[:start] + same[0] + self._fix_run(run[start + size:])
         return run
 
+    def fix_mixed(self, text: str) -> str:
+        """A known word begun in kanji and finished in kana (「高血あつ」 → 高血圧, 「訪問かんご」 → 訪問看護): the kana
+        part is at least two letters and no hiragana follows it but a particle, so grammar is never taken."""
+        spellings = _mixed_spellings(self.entries)
+        if not spellings:
+            return text
+        def fix(match: re.Match[str]) -> str:
+            run = match.group(0)
+            for size in range(len(run), 2, -1):
+                for start in range(len(run) - size + 1):
+                    word = spellings.get(run[start:start + size])
+                    if word is not None and start + size == len(run):
+                        return run[:start] + word
+            return run
+        return _MIXED_RUN.sub(fix, text)
+
     @property
     def _katakana_words(self) -> frozenset[str]:
         return _katakana_words(self.entries)
 
 
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")
+# kanji then two or more kana, ending where a particle, other script or the end follows
+_MIXED_RUN = re.compile(r"[一-龥々]+[ぁ-ゖ]{2,5}?(?=[をがはにでともの]|[^ぁ-ゖ]|$)")
+
+
+@lru_cache(maxsize=4)
+def _mixed_spellings(entries: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each known kanji word of three characters or more as begun in kanji and finished in hiragana (by its
+    reading): 高血あつ → 高血圧. A spelling two words share is dropped."""
+    found: dict[str, set[str]] = {}
+    for reading, word in entries:
+        if not re.fullmatch(r"[一-龥々]{3,}", word):
+            continue
+        for cut in range(1, len(word)):
+            head, rest = reading_of(word[:cut]), reading_of(word[cut:])
+            tails = {reading[len(head):] if reading.startswith(head) else "", rest if reading.endswith(rest) else ""}
+            for tail in (t for t in tails if len(t) >= 2):
+                found.setdefault(word[:cut] + "".join(chr(ord(c) - 0x60) for c in tail), set()).add(word)
+    return {spelling: next(iter(words)) for spelling, words in found.items() if len(words) == 1}
 _KANJI_RUN = re.compile(r"[一-龥々]{2,}")
 _KANJI_WORD = re.compile(r"[一-龥々]{2,4}")
 

@@ -97,7 +97,7 @@ def _names(value: Any) -> str:
 # Words that mean "visit me at home" and "at any hour"; together they ask for 24時間の在宅医療.
 # A bare 「在宅」 that only qualifies another item (在宅看取り, 在宅患者, 在宅で療養している父) does not ask for home care.
 VISIT = (r"(往診|訪問診療|在宅医療|在宅診療|在宅で(の)?(診|医療)|訪問して|(家|自宅|うち|家まで|自宅まで)(に|へ|で)?(来|診)|"
-         r"診に来|在宅(?!(で|の|での)?(＿|看取|みとり|患者|療養|死|当番|酸素|介護|勤務|ワーク)))")
+         r"診に来|(いえ|家)(に|へ|まで)(き|来)て|在宅(?!(で|の|での)?(＿|看取|みとり|患者|療養|死|当番|酸素|介護|勤務|ワーク)))")
 VISIT_AT_HOUR = VISIT[:-1] + r"|来て(くれ|もらえ|ほし))"  # 「夜中でも来てくれる」: with an hour, coming is a home visit
 ANY_HOUR = r"(24時間|二十四時間|夜中|夜間|深夜|真夜中|夜でも|夜も|いつでも|昼夜|休日夜間)"
 _OFF_HOURS_WHEN = (r"(夜間|休日|時間外|深夜|夜中|土日|土曜|日曜|祝日|夜も|夜でも|よるも|よるでも|休みの日|休診日|夕方以降|"
@@ -237,8 +237,8 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("nursing_visits", "flag", "home_care.nursing_visits", "訪問看護の算定回数", "訪問看護の実績あり", page=11,
               show=_times,
               looser=(Looser(None, "nursing_instructions", None, "訪問看護指示書を出している医療機関にする"),),
-              phrasings=(Phrasing(138, r"訪問看護(?!.{0,12}?指示)|看護師(さん)?(が|に)?.{0,6}?(家|自宅|うち)(に|へ|まで)?.{0,4}?(来|訪問)|"
-                                       r"(家|自宅|うち)(に|へ|まで).{0,4}?看護師"),),
+              phrasings=(Phrasing(138, r"訪問看護(?!.{0,12}?指示)|看護師(さん)?(が|に)?.{0,6}?(家|いえ|自宅|うち)(に|へ|まで)?.{0,4}?(来|き(て|た|ま)|訪問)|"
+                                       r"(家|いえ|自宅|うち)(に|へ|まで).{0,4}?看護師"),),
               words=((None, "訪問看護"),)),
     FilterRow("nursing_instructions", "flag", "home_care.nursing_instructions", "訪問看護指示料の算定回数",
               "訪問看護指示書を出した実績あり", page=11, show=_times,

@@ -209,3 +209,39 @@ def test_future_intent_per_function(settings: Settings, tmp_path: Path) -> None:
     assert intends is not None and intends.other is not None
     assert intends.other.future_functions == ("1号機能", "在宅医療") and intends.other.future_intent
     assert [(i.line, i.column, i.severity) for i in report.issues] == [(3, "今後担う意向のある機能", "error")]
+
+
+def test_report_csv_export_round_trips_through_the_importer(settings: Settings, tmp_path: Path) -> None:
+    # `kakari facilities export --format report-csv` writes the layout the report importer reads: base records
+    # without function data plus that file give back every reported block (the importer's inverse)
+    import dataclasses
+
+    from corpus.dataset import load_sample, save_dataset
+    from corpus.importers.report_layout import report_row
+    originals = [f for f in load_sample().records if f.municipality_code in ("39201", "13101")]
+    blank = [dataclasses.replace(f, function1=None, off_hours=None, admission_support=None, home_care=None,
+                                 care_collaboration=None, other=None, confirmed_2go=False) for f in originals]
+    save_dataset(settings.facilities_dir, blank, "test-base", sample=True)
+    csv_path = tmp_path / "report.csv"
+    rows = [r for r in map(report_row, originals) if r is not None]
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        import csv
+        writer = csv.DictWriter(fh, fieldnames=list(HEADERS), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_report(settings.facilities_dir, csv_path)
+    assert [i for i in report.issues if i.severity == "error"] == []
+    back = {f.id: f for f in report.dataset.records}
+    for original in originals:
+        if original.function1 is None:
+            continue
+        assert back[original.id] == original, original.id
+
+
+def test_export_report_csv_command(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["facilities", "export", "--format",
+                                      "report-csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",") == list(HEADERS) and len(lines) > 2000

@@ -262,3 +262,18 @@ def test_a_generic_predicate_after_a_read_item_is_not_a_wish() -> None:
     parsed = parse("介護サービス事業所と連携して医療を提供している診療所を、三鷹市で教えていただけますか。")
     assert [c.name for c in parsed.conditions] == ["care_collab"]
     assert unread_request("医療を提供している") is None
+
+
+@pytest.mark.parametrize(("message", "restored"), [
+    ("佐川町で高血あつを見てくれる病院", "佐川町で高血圧を見てくれる病院"),  # a word begun in kanji, finished in kana
+    ("訪問かんごをしてくれる", "訪問看護をしてくれる"),
+    ("看護してくれる", "看護してくれる"),  # grammar after a kanji word is not taken for the rest of 看護師
+    ("診療してくれる", "診療してくれる"),
+])
+def test_a_word_finished_in_kana_is_restored(message: str, restored: str) -> None:
+    assert normalize(message) == restored
+
+
+def test_two_letter_kana_home_words_in_a_visit() -> None:
+    assert [c.name for c in parse("しまんとちょうで かんごしさんが いえに きてくれる ところ").conditions] == ["nursing_visits"]
+    assert [c.name for c in parse("いえに きてくれる おいしゃさん").conditions] == ["home_care"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus.facility import BACKUP_BEDS_LABELS, HOME_CARE_MODE_LABELS, OFF_HOURS_MODE_LABELS
+from corpus.facility import BACKUP_BEDS_LABELS, HOME_CARE_MODE_LABELS, OFF_HOURS_MODE_LABELS, Facility
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,30 @@ OFF_MODE_WORDS = {**{v: k for k, v in OFF_HOURS_MODE_LABELS.items()},
 BACKUP_WORDS = {**{v: k for k, v in BACKUP_BEDS_LABELS.items()}, "自院": "self", "連携": "partnered", "なし": "none"}
 HOME_MODE_WORDS = {**{v: k for k, v in HOME_CARE_MODE_LABELS.items()}, "日中のみ": "daytime",
                    "24時間（自院）": "24h_self", "24時間（連携）": "24h_with_partners", "なし": "none"}
+
+
+def _cell(value: object, type_: str) -> str:
+    if type_ == "bool":
+        return "有" if value else "無"
+    if isinstance(value, tuple | list):
+        return "、".join(str(v) for v in value)
+    if type_ in ("backup", "home_mode") and value == "none":
+        return "なし"
+    return "" if value is None else str(value)
+
+
+def report_row(facility: Facility) -> dict[str, str] | None:
+    """One facility's report in this layout (the inverse of the report importer); None when it has not reported."""
+    if facility.function1 is None:
+        return None
+    start, _, end = facility.period.partition("/")
+    level = {"id": facility.id, "as_of": facility.as_of, "period_start": start, "period_end": end,
+             "confirmed_2go": facility.confirmed_2go}
+    row: dict[str, str] = {}
+    for column in COLUMNS:
+        if not column.block:
+            row[column.header] = _cell(level[column.field], column.type)
+            continue
+        block = getattr(facility, column.block)
+        row[column.header] = "" if block is None else _cell(getattr(block, column.field), column.type)
+    return row

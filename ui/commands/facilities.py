@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from corpus.facility import Facility
 from corpus.importers.common import ImportFailed, ImportReport
 from corpus.importers.navii import import_navii
 from corpus.importers.report import import_report
+from corpus.importers.report_layout import HEADERS, report_row
 from corpus.sample import SEED
 from corpus.sample_national import generate_national
 from corpus.settings import Settings
@@ -132,25 +135,42 @@ def _active(ctx: typer.Context) -> FacilityDataset:
 @app.command("export")
 def export_cmd(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", help="出力形式（jsonl のみ）")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help="出力形式: jsonl（記録そのもの）/ report-csv（報告の様式、"
+                                                         "docs/report-template.csv の列）")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", help="出力ファイル（省略時は標準出力）")] = None,
 ) -> None:
-    """有効なデータセットを 1 行 1 医療機関の JSONL で出力します。"""
-    if format != "jsonl":
-        typer.echo(f"エラー: 出力形式「{format}」には対応していません（jsonl のみ）", err=True)
+    """有効なデータセットを出力します（jsonl: 1 行 1 医療機関、report-csv: 報告済みの医療機関を報告の様式で）。"""
+    if format not in ("jsonl", "report-csv"):
+        typer.echo(f"エラー: 出力形式「{format}」には対応していません（jsonl / report-csv）", err=True)
         raise typer.Exit(2)
     dataset = _active(ctx)
-    lines = (json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in dataset.records)
+    lines = list(_report_lines(dataset.records)) if format == "report-csv" else \
+        [json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in dataset.records]
     if out is None:
         sys.stdout.writelines(lines)
         return
     try:
-        with out.open("w", encoding="utf-8") as fh:
+        with out.open("w", encoding="utf-8", newline="") as fh:
             fh.writelines(lines)
     except OSError as exc:
         typer.echo(f"エラー: {out} に書き込めません: {exc.strerror or exc}", err=True)
         raise typer.Exit(1) from exc
-    typer.echo(f"{len(dataset)} 件を {out} に出力しました（{dataset.source}）。", err=True)
+    count = len(lines) - 1 if format == "report-csv" else len(dataset)
+    typer.echo(f"{count} 件を {out} に出力しました（{dataset.source}）。", err=True)
+
+
+def _report_lines(records: Sequence[Facility]) -> Iterator[str]:
+    """The header row and one row per reported facility, as CSV lines (UTF-8, CRLF as the importer reads)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(HEADERS), lineterminator="\r\n")
+    writer.writeheader()
+    for row in [None, *map(report_row, records)]:
+        if row is not None:
+            writer.writerow(row)
+        if buffer.tell():
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
 
 
 FUNCTION_COLUMNS: tuple[tuple[str, Callable[[Facility], bool]], ...] = (
