@@ -32,6 +32,7 @@ UNANSWERABLE: tuple[tuple[str, str, str], ...] = (
     ("reservation", "予約の方法", r"予約(制|なし|不要|でき|が取|しやす)|ネット予約|WEB予約|ウェブ予約|予約なしで"),
     ("price", "費用・料金", r"(安(い|く|め|価|かった)|格安|低価格|リーズナブル|料金|費用|値段|無料|自己負担|お金が(かから|安))"),
     ("private_room", "個室・病室の設備", r"個室|差額ベッド"),
+    ("transport", "送迎サービス", r"送迎(バス|サービス|車)?|シャトルバス|無料バス|迎えに来"),
     ("kids_space", "キッズスペース・託児", r"キッズスペース|キッズ|託児|授乳室"),
     ("delivery", "薬の配達", r"(薬|くすり)(を|の)?(配達|宅配|届け)|配達"),
     ("equipment", "検査機器・設備", r"MRI|(?<![A-Za-z])CT(検査)?|レントゲン|内視鏡|胃カメラ|エコー|検査機器"),
@@ -79,7 +80,7 @@ def unapplied_lines(wishes: tuple[Wish, ...]) -> list[str]:
 # A leftover part of a facility question (no rule and no exemplar read it) that still asks for something: a
 # request or existence predicate, and a noun of its own. Predicates alone (「書いてくれる」「参加している」) carry a
 # condition already read; people and time words (父, 利用者, 最近) and generic nouns (両方, 機会) are context.
-_REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ")
+_REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|あっ|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ")
 # 「〜している」 (what a facility does) asks for something too, but mostly it is the predicate of an item already
 # read (「…に参加している」「…の教育をしている」): there, only a noun that is not itself an action counts.
 _DOING = re.compile(r"(し|して|行って|おこなって)(いる|る|います|おり)")
@@ -90,7 +91,7 @@ LIGHT_NOUNS = frozenset((
     "対応", "作成", "実施", "提供", "確保", "可能", "相談", "お願い", "一覧", "確認", "把握", "紹介", "申請", "希望",
     # heads that only carry an item already read (「総合診療の専門医がいる」「一次診療ができる」「実績があり」)
     "医師", "先生", "専門医", "看護師", "医療機関", "病院", "診療所", "クリニック", "医院", "お医者さん", "医者",
-    "医療", "診療", "一次診療", "治療", "診察", "領域", "病気", "外来", "情報", "共有", "実績", "意向", "報告", "受け入れ",
+    "医療", "診療", "一次診療", "ドクター", "回数", "件数", "算定", "算定回数", "治療", "診察", "領域", "病気", "外来", "情報", "共有", "実績", "意向", "報告", "受け入れ",
     "支援", "参加", "連携", "在宅", "入院", "体制", "機能", "随時", "両方とも", "どちら", "障害", "保険証", "自院", "他院", "交付", "発行", "自宅",
     "システム", "ツール", "ネットワーク", "職種", "多職種", "ケアマネ", "ケアマネジャー",
     "気",

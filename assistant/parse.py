@@ -235,7 +235,8 @@ def _without_intended(found: list[Condition]) -> list[Condition]:
 
 
 _CLAUSE = re.compile(r"[^。？?！!\n]+")  # a sentence
-_NEGATED = re.compile(r"(は)?(ではなく|じゃなく|でなく|ではない|じゃない|以外)|(で)?(は)?なく")  # 「自院ではなく連携先で」
+# 「自院ではなく」「自分とこの病床やのうて」: the negation may follow the qualifier's own noun (の病床, の病院)
+_NEGATED = re.compile(r"(の[一-龥ァ-ヺ]{1,4})?((は)?(ではなく|じゃなく|でなく|ではない|じゃない|以外|やのう|やなく|じゃのう)|(で)?(は)?なく)")  # 「自院ではなく連携先で」
 QUALIFIER_REACH = 30  # characters between a phrasing and its qualifier
 
 

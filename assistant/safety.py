@@ -41,7 +41,8 @@ _SYMPTOMS = _SUICIDE_WORDS + "|" + (
     r"白目|泡を(吹|ふ)|(体|手足)(が|を)?(がくがく|ガクガク|ぴくぴく|ぴくぴく|震わせ)|"
     r"血が(どくどく|だらだら|噴き|ふき|吹き|あふれ|溢れ)|血(が|で)?(止まらな|とまらな)|(頭|あたま)を(強く|思いきり|ひどく)?(打|ぶつけ)|"
     r"(電池|ぼたん電池|洗剤|漂白剤|たばこ|タバコ|殺虫剤|灯油|農薬)(を)?.{0,4}?(飲|のみ|食べ|たべ|口に)|"
-    r"(薬|くすり)を(大量|たくさん|いっぱい|一度に|まとめて).{0,4}(飲|のん)|飲み込(んだ|んじゃ)|のみこ(んだ|んじゃ)|"
+    r"(薬|くすり)を(大量|たくさん|いっぱい|一度に|まとめて|全部|ぜんぶ|全て|すべて|一箱|ひと箱|一瓶|[0-9]+錠).{0,4}(飲|のん)|"
+    r"飲み込(んだ|んじゃ)|のみこ(んだ|んじゃ)|(もうろう|朦朧)(と)?(して|としてい)|"
     r"(熱湯|油|お湯|おゆ)(が|を)?.{0,4}(かか|浴び|こぼ)|やけど(を)?(した|して)|"
     r"(息|いき)(が|を)?(ぜーぜー|ひゅーひゅー|吸えな|すえな|吐けな)|(喉|のど)(が)?(腫れ|はれ|ふさが|詰ま|つま|ひゅー)|"
     r"(蜂|はち)に刺され|全身(に)?(じんましん|蕁麻疹|ぶつぶつ)|熱中症|(暑さ|あつさ)で.{0,6}(倒|ぐったり|意識)|"
@@ -53,7 +54,15 @@ _SYMPTOMS = _SUICIDE_WORDS + "|" + (
     r"(転ん|ころん|転倒し|転げ落ち|落ち|おち|滑って|すべって)(で|て|た)[^。？?]{0,14}?"
     r"(起き上がれな|おきあがれな|立ち上がれな|たちあがれな|立てな|たてな|動けな|うごけな|歩けな|あるけな)|"
 )
-_EMERGENCY = re.compile(_SYMPTOMS.rstrip("|"))
+# The same signs said in English (a visitor, a carer from abroad): recall first, the answer is in Japanese and English
+# numbers are the same.
+_EMERGENCY_EN = (
+    r"collaps|not respond|unresponsive|unconscious|passed out|faint(ed|ing)|not breathing|can'?t breathe|"
+    r"cannot breathe|short(ness)? of breath|chest pain|heart attack|stroke|face (is )?droop|slurred|seizure|"
+    r"convuls|bleeding (heavily|a lot|badly)|won'?t stop bleeding|overdose|swallowed|chok(e|ing)|"
+    r"severe (burn|allergic)|anaphyla|suicid|kill myself|want to die|drown"
+)
+_EMERGENCY = re.compile(_SYMPTOMS.rstrip("|") + "|" + _EMERGENCY_EN)
 # A symptom named as the *topic* of a search or question (「胸痛の診療をしている診療所」, 「麻痺のリハビリ」) is not
 # an emergency by itself; the answer still carries a one-line 119 pointer (see SYMPTOM_NOTE).
 _TOPIC_AFTER = re.compile(r"^(の|を|に|が|で|も|や|・)?(診療|診察|治療|外来|専門|検査|りはびり|対応|予防|相談|について|"
@@ -79,23 +88,31 @@ _MEDICATION = re.compile(
 )
 _DIAGNOSIS = re.compile(
     r"何の病気|なんの病気|病名(は|を)|(?<!健康)診断して|(?<!健康)診断を(して|つけ)|(病気|がん|癌|感染症)(でしょうか|ですか|かな|なの)|"
-    r"治(り|る)ますか|治し方|治療法(は|を教)|症状(から|で).{0,10}(わかり|分かり|判断)|"
-    r"大丈夫(でしょうか|ですか)|様子を見て(も|いい)|受診すべき|病院に行くべき|"
+    r"治(り|る)ますか|治し方|治療法(は|を教)|症状(から|で).{0,10}(わかり|分かり|判断)|受診すべき|病院に行くべき|"
     r"(病|症|炎|がん|癌)(なん)?(でしょうか|ですか|かな[？?]?$|かも(しれ|です)|なの(かな|でしょうか|ですか)?[？?]?$)|"
-    r"かどうか.{0,6}?(判断|診|教え|見て)|(悪い|悪く)(って|という)?(こと)?(ですか|でしょうか|なの)|"
+    r"(病|症|炎|がん|癌)(って|という)こと(ですか|でしょうか|なの|かな)?(ね|よね)?[？?]?$|"
+    r"(病|症|炎|がん|癌)(の)?(可能性|疑い)(は|が)?(ある|あり|高い)|"
+    r"(悪い|悪く)(って|という)?(こと)?(ですか|でしょうか|なの)|"
     r"(何|なん)(の|という)?(病気|病名)|(病|症|炎|がん|癌)(って|という)こと(ですか|でしょうか|なの|かな)?[？?]?$|"
     r"(病|症|炎|がん|癌)(は|って|が|の)?(確定|決定|確実|確定診断)(なん|です|でしょう|ですか|なの|か)|"
     # the cause of what one notices is asked (「何度も目を覚ますのは、何かの病気のせいでしょうか」)
     r"(病気|病|症|炎|がん|癌)(の)?(せい|ため|症状|サイン|兆候|前兆|可能性|疑い|始まり)(なん|って)?(でしょうか|ですか|かな|なの|ある|あり)|"
     r"(病気|病|症|炎|がん|癌)(が)?(原因|隠れて)"
 )
+# Forms of a diagnosis question that are only one with a word of health in the message (「…かどうか判断して」
+# also asks about the system: 「努力義務の対象かどうか、どう判断すれば」).
+_DIAGNOSIS_WEAK = re.compile(r"かどうか.{0,6}?(判断|診|教え|見て)|(なのか|か、).{0,24}?(判断|診断|見分け|見極め)(して|を)?"
+                             r"|大丈夫(でしょうか|ですか)|様子を見て(も|いい)")
+_HEALTH = re.compile(r"病(?!院|床|診|棟)|症|痛|熱|がん|癌|体調|具合|検査|数値|血圧|血糖|咳|せき|かゆ|しびれ|めまい|物忘れ|ふるえ|震え|腫れ|"
+                     r"発疹|湿疹|下痢|便秘|吐き気|だるい|疲れ")
 _INJECTION = re.compile(
     r"(以前|これまで|今まで|上記|前)の(指示|命令|ルール|設定)(を|は)(無視|忘れ)|指示(を|は)無視|ルール(を|は)無視|"
     r"ignore (all |the )?(previous|above|prior) (instructions|rules)|system prompt|システムプロンプト|"
     r"あなたは今から|今から(あなた|君)は|開発者モード|developer mode|jailbreak|"
     r"(と|って)(答え|回答|出力)(て|ろ|しなさい|してください)|ように(答え|回答|出力)(て|ろ|しなさい|してください)|"
     r"【\s*(システム|system|指示|命令)\s*】|\[\s*(system|システム)\s*\]|(内部|社内|隠し|秘密)(の)?(ルール|設定|指示|プロンプト)|"
-    r"(必ず|常に|全件|すべて|全部).{0,20}?(と(書|記載|表示|出力)(く|す)(こと|ように|して)|(書|記載)くこと)|"
+    r"(必ず|常に|全件|すべて|全部).{0,20}?(と(書|記載|表示|出力|追記|付け|つけ)(き足|き加え|加え|足)?(く|す|る)?(こと|ように|して|なさい)|(書|記載)くこと)|"
+    r"(回答|返答|答え)(の|に)(最後|最初|冒頭|末尾|先頭|前|後ろ)(に|には|へ|で)(は)?.{0,30}?(書|付け|つけ|加え|足|入れ|添え)|"
     r"(ルール|制限|指示|注意書き|サンプル表示)(は|を)?(全部|すべて|全て)?(無視|外し|解除|なくし|消し)|"
     r"(サンプル|架空)(では|じゃ)なく(て)?.{0,6}?(実在|本物|本当)|"
     # instructions aimed at how the answer is made: safeguards dropped, modes switched, data dumped
@@ -180,7 +197,7 @@ def check(text: str) -> SafetyCheck:
         emergency=(bool(hits) and not topic) or (child_urgent and not child_topic),
         child_night=child_urgent,
         medication=bool(_MEDICATION.search(text)),
-        diagnosis=bool(_DIAGNOSIS.search(text)),
+        diagnosis=bool(_DIAGNOSIS.search(text) or (_DIAGNOSIS_WEAK.search(text) and _HEALTH.search(text))),
         injection=bool(_INJECTION.search(text)),
         symptom_topic=topic or (not hits and bool(_AMBULANCE.search(folded))),
         suicide=bool(_SUICIDE.search(folded)),
