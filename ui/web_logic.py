@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import re
 import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from ui import render
+from ui.map_settings import MapSettings
+from ui.render_map import map_html
 
 _GEO = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．]\s")
 GEO_LABEL = "現在地"
 SAMPLE_NOTICE = "表示している医療機関は架空のサンプルデータです。実在の医療機関の情報ではありません。"
+PAGE_SIZE = 10  # cards added by 「さらに表示」
+EXPORT_LIMIT = 100  # the most the assistant's search_facilities returns at once
 
 
 @dataclass(frozen=True)
@@ -25,15 +31,16 @@ class AnswerView:
 
     text: str
     cards: str
-    plot: str
+    map: str
     citations: str
     chips: list[str]
     detail_choices: list[tuple[str, str]]
     notice: str
     session_id: str
-    csv_text: str
+    pills: str
     answer: dict[str, Any] = field(default_factory=dict)
     replaces_results: bool = True  # False: keep the facility panels of the previous answer
+    matches: list[dict[str, Any]] = field(default_factory=list)  # every match (the export), shown ones first
 
 
 def parse_geo(geo: str | None) -> tuple[float, float] | None:
@@ -85,31 +92,72 @@ def _answer_text(answer: Mapping[str, Any]) -> str:
     return "".join(parts).strip()
 
 
-def view_of(answer: Mapping[str, Any], geo: str | None = None) -> AnswerView:
-    """Compute the page state for an answer dict (the API's answer JSON)."""
+def view_of(answer: Mapping[str, Any], geo: str | None = None, tiles: MapSettings | None = None,
+            matches: list[dict[str, Any]] | None = None) -> AnswerView:
+    """Compute the page state for an answer dict (the API's answer JSON) and, if known, all its matches."""
     facilities = list(answer.get("facilities") or [])
-    reference = render.user_point(answer, parse_geo(geo))
-    origin, origin_label = reference if reference else (None, "")
-    choices = [(f"{i}. {f.get('name', '')}", str(f.get("id", ""))) for i, f in enumerate(facilities, start=1)]
+    every = list(matches) if matches else facilities
+    shown = every[:len(facilities)]  # the same records, with what the page looked up (休診日)
     return AnswerView(
         text=_answer_text(answer),
-        cards=render.cards_html(facilities, str(answer.get("conditions") or "")),
-        plot=render.position_svg(facilities, origin, origin_label=origin_label) if facilities else "",
+        cards=render.cards_html(shown, str(answer.get("conditions") or "")),
+        map=results_map(answer, shown, geo, tiles),
         citations=render.citations_html(answer.get("citations") or []),
         chips=render.chips_from_filters(answer.get("filters") or []),
-        detail_choices=choices,
+        detail_choices=detail_choices(shown),
         notice=str(answer.get("notice") or ""),
         session_id=str(answer.get("session_id") or ""),
-        csv_text=render.facilities_csv(facilities),
-        answer=dict(answer),
+        pills=pills_html(answer.get("filters") or []),
+        answer={**answer, "facilities": shown},
         replaces_results=bool(facilities) or answer.get("intent") == "facility_search",
+        matches=every,
     )
+
+
+def detail_choices(facilities: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The 「医療機関を選ぶ」 dropdown: 「1. 名称」 → id."""
+    return [(f"{i}. {f.get('name', '')}", str(f.get("id", ""))) for i, f in enumerate(facilities, start=1)]
+
+
+def results_map(answer: Mapping[str, Any], shown: list[dict[str, Any]], geo: str | None,
+                tiles: MapSettings | None) -> str:
+    """The 地図 tab for the shown cards, with the reference point and, for a radius search, its circle."""
+    reference = render.user_point(answer, parse_geo(geo))
+    origin, label = reference if reference else (None, "")
+    radius = answer.get("radius_km")
+    return map_html(shown, origin, label, float(radius) if isinstance(radius, (int, float)) else None, tiles)
+
+
+def pills_html(filters: list[Mapping[str, Any]]) -> str:
+    """The understood conditions as buttons under the answer; pressing one removes that condition."""
+    if not filters:
+        return ""
+    buttons = "".join(
+        f'<button type="button" class="kakari-pill" data-index="{i}" '
+        f'aria-label="条件「{escape(_label(f))}」を外す">{escape(_label(f))}<span aria-hidden="true"> ×</span></button>'
+        for i, f in enumerate(filters))
+    return (f'<div class="kakari-pills" role="group" aria-label="いまの条件（押すとその条件を外して探し直します）">'
+            f'<span class="kakari-pills-head">いまの条件</span>{buttons}</div>')
+
+
+def _label(spec: Mapping[str, Any]) -> str:
+    return str(spec.get("label") or spec.get("name") or "")
+
+
+def without_condition(filters: list[Mapping[str, Any]], index: int) -> list[dict[str, Any]]:
+    """The filter specs minus the one at ``index`` (a pill that was pressed)."""
+    return [{"name": f["name"], "value": f.get("value")} for i, f in enumerate(filters) if i != index]
+
+
+def more_of(last: Mapping[str, Any], matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """「さらに表示」: the shown cards plus the next page of the same matches."""
+    return matches[:len(last.get("facilities") or []) + PAGE_SIZE]
 
 
 def error_view(message: str, previous: Mapping[str, Any] | None = None) -> AnswerView:
     """A Japanese error shown in the chat; the rest of the page keeps the previous answer."""
     view = view_of(previous or {})
-    return AnswerView(**{**view.__dict__, "text": f"⚠ {message}", "replaces_results": False})
+    return dataclasses.replace(view, text=f"⚠ {message}", replaces_results=False)
 
 
 def stream_chunks(text: str, size: int = 12) -> list[str]:
