@@ -71,7 +71,7 @@ def _card_html(rank: int, fac: Mapping[str, Any]) -> str:
     return (
         f'<article class="kakari-card" data-facility-id="{fid}" data-rank="{rank}" tabindex="0" role="article" '
         f'aria-label="{rank}. {name}（{distance}）" aria-keyshortcuts="Enter Space" aria-describedby="{CARD_HINT_ID}">'
-        f'<h3><span class="rank">{rank}</span> {name} <span class="kakari-badge">{kind}</span>{sample}</h3>'
+        f'<h2><span class="rank">{rank}</span> {name} <span class="kakari-badge">{kind}</span>{sample}</h2>'
         f'<p class="kakari-meta">{distance} ・ {address}</p>'
         f"{_contact_html(fac)}{_closed_html(fac)}{_evidence_html(fac.get('evidence') or [])}"
         f'<p class="kakari-asof">報告基準日：{escape(str(fac.get("as_of") or "不明"))}'

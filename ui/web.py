@@ -57,8 +57,8 @@ from ui.web_text import (  # noqa: E402
 
 LANG_HEAD = "<script>document.documentElement.lang = 'ja';</script>"  # Gradio's page says lang="en"
 # Gradio scopes css_paths rules inside its container, so its outer padding is set here, unscoped; `clip`, not
-# `hidden`, so the question box can stick to the bottom of a phone screen.
-PHONE_HEAD = "<style>@media (max-width: 767px) { .gradio-container > .main.fillable { padding: 0 6px !important; } .gradio-container { overflow: clip !important; } }</style>"
+# `hidden`, so the question box can stick to the bottom of a phone screen (and nothing scrolls in under it).
+PHONE_HEAD = "<style>@media (max-width: 767px) { .gradio-container > .main.fillable { padding: 0 6px !important; } .gradio-container { overflow: clip !important; } html { scroll-padding-bottom: 160px; } }</style>"
 UPLOAD_LIMIT = "100kb"  # Gradio's upload route, which this UI never uses
 STATIC = Path(__file__).with_name("static")
 MAP_ASSETS = "/map-assets"  # Leaflet's files from the npm package, served by this app

@@ -156,7 +156,19 @@ SHOW_ANSWER_JS = """
 }, 120); }
 """
 
-# On load: Gradio's chat log is labelled in English; say 会話.
+# On load: a few of Gradio's chat labels are fixed English strings (not in its i18n): say them in Japanese,
+# also when Gradio adds them later (the scroll button appears once the chat is scrolled up).
 LABELS_JS = """
-() => { const log = document.querySelector('#kakari-chat [role="log"]'); if (log) log.setAttribute('aria-label', '会話'); }
+() => {
+  const names = {'chatbot conversation': '会話', 'Scroll down': '最新の回答へ'};
+  const relabel = (root) => root.querySelectorAll('[aria-label]').forEach((e) => {
+    const name = names[e.getAttribute('aria-label')];
+    if (name) e.setAttribute('aria-label', name);
+  });
+  const chat = document.getElementById('kakari-chat');
+  if (!chat) return;
+  relabel(chat);
+  new MutationObserver(() => relabel(chat)).observe(chat, {subtree: true, childList: true, attributes: true,
+                                                         attributeFilter: ['aria-label']});
+}
 """
