@@ -127,3 +127,18 @@ def test_leaflet_is_found_only_when_its_files_are_there(tmp_path: Path) -> None:
     (tmp_path / "leaflet.js").write_text("")
     (tmp_path / "leaflet.css").write_text("")
     assert leaflet_available(tmp_path) is True
+
+
+def test_document_answers_show_the_short_answer_and_fold_the_quotes() -> None:
+    from ui.web_logic import view_of
+
+    body = {"summary": ["報告は毎年1月から3月に行います。"], "source": "Q3（Ｑ＆Ａ集、P.63）", "title": "",
+            "quotes": [{"where": "第2章第1節（４）", "text": "長い引用<script>x</script>" * 20, "label": ""}],
+            "related": ["Q8 休院の扱い（P.64）"], "fields": []}
+    view = view_of({"intent": "guideline", "answer": "長い本文" * 200, "body": body, "citations": []})
+    assert view.text.startswith("**要点**（Q3（Ｑ＆Ａ集、P.63））") and "長い本文" not in view.text
+    assert "報告は毎年1月から3月に行います。" in view.text and "- Q8 休院の扱い（P.64）" in view.text
+    assert "長い引用" not in view.text  # the quote is folded in the panel, not in the chat
+    assert "<details" in view.citations and "長い引用&lt;script&gt;" in view.citations and "<script>" not in view.citations
+    plain = view_of({"intent": "guideline", "answer": "本文だけ", "body": {"summary": [], "quotes": []}})
+    assert plain.text == "本文だけ" and "資料の該当部分" not in plain.citations

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from assistant.markup import md_text
 from ui import render
 from ui.map_settings import MapSettings
 from ui.render_map import map_html
@@ -75,8 +76,35 @@ def without_listing(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+def short_answer(body: Mapping[str, Any] | None) -> str:
+    """A document answer's direct part for the chat: 要点, its source, a 事例's fields, related Q&A; the long
+    quotes are folded in the 出典 panel instead (``quotes_html``). Empty when the body has no 要点."""
+    if not body or not body.get("summary"):
+        return ""
+    parts = [f"**要点**（{md_text(body.get('source') or '')}）", *[md_text(s) for s in body["summary"]]]
+    fields = [f"- **{md_text(f.get('label', ''))}**：{md_text(f.get('value', ''))}" for f in body.get("fields") or []]
+    if fields:
+        parts.append("\n".join(fields))
+    if body.get("quotes"):
+        parts.append("資料の該当部分は、下の「資料の該当部分」で開けます。")
+    if body.get("related"):
+        parts.append("関連するＱ＆Ａ：\n" + "\n".join(f"- {md_text(r)}" for r in body["related"]))
+    return "\n\n".join(parts)
+
+
+def quotes_html(body: Mapping[str, Any] | None) -> str:
+    """The long quotes of a document answer, each folded in a <details> (escaped)."""
+    quotes = (body or {}).get("quotes") or [] if (body or {}).get("summary") else []
+    blocks = "".join(
+        f'<details class="kakari-citation"><summary>{escape(str(q.get("label") or "引用"))}：'
+        f'{escape(str(q.get("where") or ""))}</summary><blockquote>{escape(str(q.get("text") or ""))}</blockquote>'
+        "</details>" for q in quotes)
+    return f'<section class="kakari-citations" aria-label="資料の該当部分"><h3>資料の該当部分</h3>{blocks}</section>' \
+        if blocks else ""
+
+
 def _answer_text(answer: Mapping[str, Any]) -> str:
-    body = str(answer.get("answer") or "")
+    body = short_answer(answer.get("body")) or str(answer.get("answer") or "")
     if answer.get("facilities"):
         body = without_listing(body) + "\n\n→ 医療機関の一覧と根拠は「検索結果」に表示しています。"
     parts = [body]
@@ -102,7 +130,7 @@ def view_of(answer: Mapping[str, Any], geo: str | None = None, tiles: MapSetting
         text=_answer_text(answer),
         cards=render.cards_html(shown, str(answer.get("conditions") or "")),
         map=results_map(answer, shown, geo, tiles),
-        citations=render.citations_html(answer.get("citations") or []),
+        citations=quotes_html(answer.get("body")) + render.citations_html(answer.get("citations") or []),
         chips=render.chips_from_filters(answer.get("filters") or []),
         detail_choices=detail_choices(shown),
         notice=str(answer.get("notice") or ""),
