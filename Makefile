@@ -17,12 +17,24 @@ $(VENV)/npm/node_modules/swagger-ui-dist/package.json: | $(BIN)/python
 	@command -v npm >/dev/null && npm install --prefix $(VENV)/npm $(SWAGGER_UI) --no-audit --no-fund --silent || \
 	  echo "npm がないため /docs は CDN から読み込みます"
 
-$(VENV)/.core-installed: pyproject.toml | $(BIN)/python $(VENV)/npm/node_modules/swagger-ui-dist/package.json
+# Leaflet for the chat page's 地図 tab, served by the app from .venv/npm (not vendored, never a CDN at run time);
+# axe-core for the accessibility audit in the browser tests.
+LEAFLET := leaflet@1.9.4
+AXE_CORE := axe-core@4.11.0
+$(VENV)/npm/node_modules/leaflet/package.json: | $(BIN)/python
+	@command -v npm >/dev/null && npm install --prefix $(VENV)/npm $(LEAFLET) --no-audit --no-fund --silent || \
+	  echo "npm がないため、地図タブはタイルなしの簡易図で表示します"
+$(VENV)/npm/node_modules/axe-core/package.json: | $(BIN)/python
+	@command -v npm >/dev/null && npm install --prefix $(VENV)/npm $(AXE_CORE) --no-audit --no-fund --silent || \
+	  echo "npm がないため、アクセシビリティ検査（axe-core）のテストは飛ばされます"
+UI_NPM := $(VENV)/npm/node_modules/swagger-ui-dist/package.json $(VENV)/npm/node_modules/leaflet/package.json
+
+$(VENV)/.core-installed: pyproject.toml | $(BIN)/python $(UI_NPM)
 	$(PIP) install -q -e .
 	touch $@
 
 # torch is pinned first so the sentence-transformers extra never pulls a CUDA build.
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python $(VENV)/npm/node_modules/swagger-ui-dist/package.json
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python $(UI_NPM) $(VENV)/npm/node_modules/axe-core/package.json
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
 	touch $(VENV)/.core-installed $@

@@ -112,6 +112,8 @@ def test_an_example_question_is_asked_when_clicked(server: str, browser) -> None
     browser.get(server + "/ui/")
     _wait(browser, "#kakari-message textarea", timeout=60)
     example = "かかりつけ医機能報告制度とは何ですか？"
+    browser.find_element(By.XPATH, "//*[@id='kakari-examples']//button[contains(., '質問の例')]").click()  # folded
+    _wait(browser, "#kakari-examples button", timeout=10)
     browser.find_element(By.XPATH, f"//button[contains(., '{example}')]").click()
     WebDriverWait(browser, 120).until(lambda d: "要点" in d.find_element(By.ID, "kakari-chat").text)
     assert example in browser.find_element(By.ID, "kakari-chat").text

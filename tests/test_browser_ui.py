@@ -247,7 +247,7 @@ def test_keyboard_only_question_and_card_detail(server: str, browser) -> None:
     _press(browser, "高知市で24時間往診してくれる診療所を探しています", Keys.ENTER)
     cards = _wait(browser, "#kakari-cards .kakari-card[tabindex='0']")
     assert len(cards) >= 2
-    names = [c.find_element(By.CSS_SELECTOR, "h3").text for c in cards]
+    names = [c.find_element(By.CSS_SELECTOR, "h2").text for c in cards]
     assert browser.find_element(By.CSS_SELECTOR, "#kakari-message textarea").get_attribute("value") == ""
 
     # Tab on to the first card: it is focusable, labelled with its name and distance, and shows a focus ring.

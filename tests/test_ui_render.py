@@ -164,7 +164,7 @@ def test_view_of_answer_fills_every_panel() -> None:
     view = view_of(answer)
     assert view.text.startswith("**緊急の場合：119**") and "条件：高知市" in view.text
     assert view.chips == ["24時間"] and view.detail_choices == [("1. 架空<b>診療所</b>", "S-001")]
-    assert "★" in view.plot and view.notice == "架空です" and view.session_id == "s1"
+    assert "★" in view.map and view.notice == "架空です" and view.session_id == "s1"
 
 
 def test_stream_chunks_grow_to_the_full_text() -> None:

@@ -35,6 +35,7 @@ from ui.api_models import (
     validation_message,
 )
 from ui.holder import AssistantHolder, AssistantUnavailable
+from ui.map_settings import MapSettings
 from ui.regions_export import XLSX_MEDIA_TYPE, export_name, sheet_csv, sheets_xlsx, summary_csv, table_dict
 
 log = logging.getLogger(__name__)
@@ -212,12 +213,13 @@ def _add_docs(app: FastAPI, assets: Path = SWAGGER_ASSETS) -> None:
                                    swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
 
 
-def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, warm: bool = True) -> FastAPI:
+def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, warm: bool = True,
+               tiles: MapSettings | None = None) -> FastAPI:
     """Build the FastAPI app; with ``ui`` the Gradio chat is mounted at /ui on the same app.
 
     ``assistant`` (an object with the ``Assistant`` surface) is used as is; otherwise the real
     ``Assistant`` is built lazily, in a background thread started with the server (``warm``), so
-    ``/api/health`` answers at once while indexes load.
+    ``/api/health`` answers at once while indexes load. ``tiles`` is the map's tile source (default 地理院タイル).
     """
     holder = AssistantHolder(settings, assistant)
 
@@ -246,5 +248,5 @@ def create_app(settings: Settings, assistant: Any = None, *, ui: bool = True, wa
     if ui:
         from ui.web import mount_ui  # gradio is heavy: imported only when the UI is wanted
 
-        mount_ui(app, holder, path=UI_PATH)
+        mount_ui(app, holder, path=UI_PATH, tiles=tiles)
     return app

@@ -11,14 +11,17 @@ from typing import Any
 
 from assistant.texts import shown_title
 from retrieval.registry import ROWS
+from ui.render_cards import CARD_HINT_ID, cards_html, distance_text
 from ui.render_detail import facility_notice_html
 
 __all__ = [
+    "CARD_HINT_ID",
     "CHIPS",
     "CSV_COLUMNS",
     "cards_html",
     "chips_from_filters",
     "citations_html",
+    "csv_cell",
     "facilities_csv",
     "facility_notice_html",
     "filters_from_chips",
@@ -32,7 +35,6 @@ CHIPS: dict[str, dict[str, Any]] = {
     "病院": {"name": "kind", "value": "hospital"},
     "診療所": {"name": "kind", "value": "clinic"},
 }
-CARD_HINT_ID = "kakari-card-hint"
 _CHIP_NAMES = {spec["name"] for spec in CHIPS.values()}
 
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -43,6 +45,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("所在地", "address"),
     ("電話", "phone"),
     ("ウェブサイト", "website"),
+    ("休診日", "closed_days"),
     ("距離(km)", "distance_km"),
     ("条件を満たす根拠", "evidence"),
     ("報告基準日", "as_of"),
@@ -85,60 +88,6 @@ def filters_from_chips(chips: Iterable[str], previous: Iterable[Mapping[str, Any
     return kept + chosen
 
 
-def _distance(value: Any) -> str:
-    return f"{float(value):.1f} km" if isinstance(value, (int, float)) else "距離不明"
-
-
-def _evidence_html(evidence: Sequence[Mapping[str, Any]]) -> str:
-    if not evidence:
-        return ""
-    items = "".join(
-        f'<li><span class="ev-item">{escape(str(e.get("item", "")))}</span>：{escape(str(e.get("value", "")))}</li>'
-        for e in evidence
-    )
-    return f'<ul class="kakari-evidence" aria-label="条件を満たす根拠">{items}</ul>'
-
-
-def _contact_html(fac: Mapping[str, Any]) -> str:
-    parts = []
-    if fac.get("phone"):
-        phone = escape(str(fac["phone"]))
-        parts.append(f'電話 <a href="tel:{phone}">{phone}</a>')
-    website = str(fac.get("website") or "")
-    if website.startswith(("http://", "https://")):
-        parts.append(f'<a href="{escape(website)}" target="_blank" rel="noopener noreferrer">ウェブサイト</a>')
-    return f'<p class="kakari-contact">{" ・ ".join(parts)}</p>' if parts else ""
-
-
-def _card_html(rank: int, fac: Mapping[str, Any]) -> str:
-    name = escape(str(fac.get("name", "")))
-    kind = escape(str(fac.get("kind_label") or fac.get("kind", "")))
-    sample = '<span class="kakari-badge sample">架空</span>' if fac.get("sample") else ""
-    fid = escape(str(fac.get("id", "")))
-    distance = _distance(fac.get("distance_km"))
-    # The whole card is one tab stop: Enter / Space / click open the detail tab (ui/web_text.CARDS_JS).
-    return (
-        f'<article class="kakari-card" data-facility-id="{fid}" data-rank="{rank}" tabindex="0" role="article" '
-        f'aria-label="{rank}. {name}（{distance}）" aria-keyshortcuts="Enter Space" aria-describedby="{CARD_HINT_ID}">'
-        f'<h3><span class="rank">{rank}</span> {name} <span class="kakari-badge">{kind}</span>{sample}</h3>'
-        f'<p class="kakari-meta">{distance} ・ {escape(str(fac.get("address", "")))}</p>'
-        f"{_contact_html(fac)}{_evidence_html(fac.get('evidence') or [])}"
-        f'<p class="kakari-asof">報告基準日：{escape(str(fac.get("as_of") or "不明"))}'
-        '<span class="kakari-open" aria-hidden="true">詳細を見る ›</span></p>'
-        "</article>"
-    )
-
-
-def cards_html(facilities: Sequence[Mapping[str, Any]], conditions: str = "") -> str:
-    """Result cards (name, kind, distance, address, contact, evidence per condition, report date)."""
-    if not facilities:
-        return '<div class="kakari-empty">医療機関の検索結果はまだありません。</div>'
-    head = f'<p class="kakari-conditions">{escape(conditions)}</p>' if conditions else ""
-    head += f'<p class="kakari-hint" id="{CARD_HINT_ID}">カードをクリック（または Tab で選んで Enter）すると詳細を表示します。</p>'
-    cards = "".join(_card_html(i, fac) for i, fac in enumerate(facilities, start=1))
-    return f'<section class="kakari-cards" aria-label="検索結果">{head}{cards}</section>'
-
-
 def citations_html(citations: Sequence[Mapping[str, Any]]) -> str:
     """Citations as <details> blocks that expand in place (Q number / section, page, quoted passage)."""
     if not citations:
@@ -166,11 +115,15 @@ def inert_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def _csv_cell(fac: Mapping[str, Any], key: str, rank: int) -> str:
+def csv_cell(fac: Mapping[str, Any], key: str, rank: int) -> str:
+    """One cell of the result table, as text (before `inert_cell`)."""
     if key == "rank":
         return str(rank)
     if key == "evidence":
         return " / ".join(f"{e.get('item', '')}：{e.get('value', '')}" for e in fac.get("evidence") or [])
+    if key == "closed_days":
+        days = "・".join(str(d) for d in fac.get("closed_days") or [])
+        return days + (f"（{fac['closed_note']}）" if fac.get("closed_note") else "")
     if key == "sample":
         return "はい" if fac.get("sample") else "いいえ"
     if key == "distance_km":
@@ -185,7 +138,7 @@ def facilities_csv(facilities: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for label, _ in CSV_COLUMNS])
     for rank, fac in enumerate(facilities, start=1):
-        writer.writerow([inert_cell(_csv_cell(fac, key, rank)) for _, key in CSV_COLUMNS])
+        writer.writerow([inert_cell(csv_cell(fac, key, rank)) for _, key in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -247,7 +200,7 @@ def position_svg(
     for (rank, fac), (x, y) in zip(located, xy, strict=False):
         name = escape(str(fac.get("name", "")))
         marks.append(
-            f'<g><title>{rank}. {name}（{_distance(fac.get("distance_km"))}）</title>'
+            f'<g><title>{rank}. {name}（{distance_text(fac.get("distance_km"))}）</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="#1f6f8b"/>'
             f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="12" text-anchor="middle" fill="#fff">{rank}</text></g>'
         )

