@@ -67,6 +67,17 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class MapSettings:
+    """The tile source the user's browser fetches for the chat page's map; the attribution is shown as asked."""
+
+    # 国土地理院「地理院タイル」標準地図: 出典の明示で利用できる (https://maps.gsi.go.jp/development/ichiran.html)
+    tiles_url: str = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+    attribution: str = "地理院タイル"
+    attribution_url: str = "https://maps.gsi.go.jp/development/ichiran.html"
+    max_zoom: int = 18
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; ``data_dir`` holds built corpora, imported datasets, indexes and sessions."""
 
@@ -74,6 +85,7 @@ class Settings:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     assistant: AssistantSettings = field(default_factory=AssistantSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    map: MapSettings = field(default_factory=MapSettings)
 
     @property
     def index_dir(self) -> Path:
@@ -88,7 +100,8 @@ class Settings:
         return self.data_dir / "sessions"
 
 
-_SECTIONS = {"retrieval": RetrievalSettings, "assistant": AssistantSettings, "server": ServerSettings}
+_SECTIONS = {"retrieval": RetrievalSettings, "assistant": AssistantSettings, "server": ServerSettings,
+             "map": MapSettings}
 
 
 class SettingsError(ValueError):
@@ -142,6 +155,9 @@ def settings_from(toml: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         values = {k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix)}
         if values:
             settings = dataclasses.replace(settings, **{name: _apply(getattr(settings, name), values, name + ".")})
+    tiles = settings.map.tiles_url
+    if not tiles.startswith(("https://", "http://")) or not all(k in tiles for k in ("{z}", "{x}", "{y}")):
+        raise SettingsError("map.tiles_url（KAKARI_MAP_TILES_URL）は {z}/{x}/{y} を含む http(s) の URL にしてください")
     return settings
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.settings import SettingsError
-from ui.map_settings import MapSettings, leaflet_available, map_settings_from
+from corpus.settings import SettingsError, settings_from
+from ui.map_settings import MapSettings, leaflet_available
 from ui.render_cards import cards_html, glossary_html
 from ui.render_map import map_html, map_points
 from ui.results_export import export_csv, export_of, export_xlsx
@@ -112,14 +112,18 @@ def test_export_names_the_area_conditions_and_date_and_holds_every_row(tmp_path:
     ],
 )
 def test_map_settings_come_from_kakari_map_variables(env, expected) -> None:
-    assert map_settings_from(env) == expected
+    assert settings_from({}, env).map == expected
+
+
+def test_map_settings_from_the_toml_file() -> None:
+    assert settings_from({"map": {"max_zoom": 15}}, {}).map == MapSettings(max_zoom=15)
 
 
 @pytest.mark.parametrize("env", [{"KAKARI_MAP_TILES_URL": "javascript:alert(1)"}, {"KAKARI_MAP_COLOUR": "red"},
                                  {"KAKARI_MAP_MAX_ZOOM": "many"}])
 def test_bad_map_settings_are_a_japanese_error(env) -> None:
     with pytest.raises(SettingsError):
-        map_settings_from(env)
+        settings_from({}, env)
 
 
 def test_leaflet_is_found_only_when_its_files_are_there(tmp_path: Path) -> None:

@@ -11,8 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from corpus.settings import SETTINGS_ENV, Settings, SettingsError, settings_from_json, settings_to_json
-from ui.map_settings import map_settings_from
+from corpus.settings import SETTINGS_ENV, Settings, settings_from_json, settings_to_json
 
 READY_TIMEOUT_S = 1800.0
 
@@ -27,11 +26,6 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
 
     server = dataclasses.replace(settings.server, host=host or settings.server.host, port=port or settings.server.port)
     settings = dataclasses.replace(settings, server=server)
-    try:
-        tiles = map_settings_from(os.environ)  # KAKARI_MAP_*: read here, at the entry point
-    except SettingsError as exc:
-        typer.echo(f"エラー: {exc}", err=True)
-        raise typer.Exit(2) from exc
     typer.echo(f"kakari を起動しています（http://{server.host}:{server.port}/ui/）…", err=True)
     if workers > 1:
         if settings.assistant.session_store == "files":
@@ -42,7 +36,7 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
         uvicorn.run("ui.commands.serve:worker_app", factory=True, host=server.host, port=server.port,
                     workers=workers, log_level="warning")
         return
-    app = create_app(settings, ui=ui, tiles=tiles)
+    app = create_app(settings, ui=ui, tiles=settings.map)
     announce_when_ready(server.host, server.port, app.state.holder)
     uvicorn.run(app, host=server.host, port=server.port, log_level="warning")
 
@@ -77,8 +71,8 @@ def worker_app() -> Any:
     """The app of one worker process (``kakari serve --workers N``): the parent's settings, from the environment."""
     from ui.api import create_app
 
-    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), ui=os.environ.get(UI_ENV, "1") == "1",
-                      tiles=map_settings_from(os.environ))
+    settings = settings_from_json(os.environ[SETTINGS_ENV])
+    return create_app(settings, ui=os.environ.get(UI_ENV, "1") == "1", tiles=settings.map)
 
 
 def register(app: typer.Typer) -> None:
