@@ -21,6 +21,9 @@ CASE_BULLETS = 4  # 取組概要 bullets shown in a case answer (the rest is in 
 # current system works. The guideline does (and it does not certify "good" かかりつけ医: 第1章).
 REFERENCE_NOTE = ("※次の引用は背景の参考資料（提言・報告・説明資料）で、現行の報告制度を定めたものではありません。"
                   "制度の内容はガイドライン・Ｑ＆Ａ集で確認してください。")
+# How the documents' own part of an answer begins (a 事例, or the 要点 of any other source): what comes before it in
+# the answer text are the lines the assistant put on top (safety notes, ignored instructions, the English lead).
+CASE_HEAD, SUMMARY_HEAD = "取組事例集（別添2）の", "**要点**"
 BACKGROUND = "背景として（提言・報告であり現行制度の定めではありません）"
 Closest = Callable[[Sequence[Passage], int], list[str]]  # sentences closest in meaning to the question
 Matching = Callable[[Passage], str]  # the passage's sentence sharing most words with the question
@@ -186,7 +189,7 @@ def render(body: AnswerBody, best: Passage) -> str:
     if best.source == "reference":
         lines += [REFERENCE_NOTE, ""]
     if best.source == "case":
-        lines += [f"取組事例集（別添2）の{best.ref}「{best.title}」（{short_where(best)}）", ""]
+        lines += [f"{CASE_HEAD}{best.ref}「{best.title}」（{short_where(best)}）", ""]
         for label, value in body.fields:
             parts = value.split("\n")
             if len(parts) > 1 or parts[0].startswith("・"):
@@ -200,7 +203,7 @@ def render(body: AnswerBody, best: Passage) -> str:
         if body.summary:
             lines += ["質問に近い記述：", "", *[f"> {s}" for s in body.summary], ""]
     else:
-        lines += [f"**要点**（{short_where(best)}）", "", *body.summary, ""]
+        lines += [f"{SUMMARY_HEAD}（{short_where(best)}）", "", *body.summary, ""]
     for q in body.quotes:
         head = f"{q.label}：{q.where}" if q.label else f"{q.where}の該当部分："
         lines += [head, "", f"> {q.text}", ""]

@@ -9,6 +9,8 @@ from assistant.numbered import numbered_ref
 from assistant.parse import ParsedQuery
 from assistant.safety import SafetyCheck
 
+# 「…会議を開いている市はありますか」: a municipality or prefecture that does something is asked for as a case study.
+CASE_BY_AREA = r"((て|で)(いる|る)|した|つくった|作った)(市|町|村|区|県|都道府県|市町村|自治体|地域)(は|って|が)"
 # Words that make a message a question about the system itself (ガイドライン・Ｑ＆Ａ・事例集).
 STRONG_GUIDELINE = re.compile(
     r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|報告事項|報告義務|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
@@ -16,8 +18,7 @@ STRONG_GUIDELINE = re.compile(
     r"患者(へ|に)(の)?説明|公表|普及啓発|圏域|都道府県(は|が|の役割)|市町村(は|が|の役割)|研修|特定機能病院|地域医療構想|"
     r"[12１２一二]号機能(の|と|とは(?!別|違|異な|一緒|関係|連携)|は|って|\(|（)|報告(する|しなければ|が必要)|確認(する|される|の方法)|"
     r"報告(は|を|も)?(しなきゃ|しなくちゃ|しないと|しなければ|する必要|が要る|が必要)|"
-    # 「…会議を開いている市はありますか」: a municipality or prefecture that does something is a case study
-    r"((て|で)(いる|る)|した|つくった|作った)(市|町|村|区|県|都道府県|市町村|自治体|地域)(は|って|が)|"
+    + CASE_BY_AREA + "|"
     r"患者説明|説明(の)?(義務|様式|項目|内容)|努力義務|報告項目|項目|罰則|過料|基準日|休院|対象外|除外|"
     r"スケジュール|期限|コーディネーター|(な|た|る|の)例(?!え)|シート|記入例|記載例|別添\s*[0-9０-９]"
 )
@@ -26,7 +27,7 @@ _ABOUT_SYSTEM = re.compile(
     r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|(な|た|る|の|県の|市の)例(?!え)|医師会|様式|とは(?!別|違|異な|一緒|関係|連携)|"
     r"シート|記入例|記載例|別添\s*[0-9０-９]|"
     r"って(何|なに|どういう)|について(教えて|知りたい)|罰則|過料|基準日|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
-    r"((て|で)(いる|る)|した|つくった|作った)(市|町|村|区|県|都道府県|市町村|自治体)(は|って|が)"
+    + CASE_BY_AREA
 )
 # The question form of a rule (「…しなければならないの？」「…でも問題ない？」「どう扱う？」): about the system, unless
 # the message also names a place or asks to find somewhere (see _SEARCH_VERB).

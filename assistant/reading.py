@@ -213,12 +213,8 @@ class KanaRestorer:
             return text
         def fix(match: re.Match[str]) -> str:
             run = match.group(0)
-            for size in range(len(run), 2, -1):
-                for start in range(len(run) - size + 1):
-                    word = spellings.get(run[start:start + size])
-                    if word is not None and start + size == len(run):
-                        return run[:start] + word
-            return run
+            start = next((i for i in range(len(run) - 2) if run[i:] in spellings), None)  # the longest ending
+            return run if start is None else run[:start] + spellings[run[start:]]
         return _MIXED_RUN.sub(fix, text)
 
     @property

@@ -21,7 +21,7 @@ from assistant.compose import (
 )
 from assistant.errors import InputError
 from assistant.inputs import check_message
-from assistant.intent import GREETING, asks_for_place, explicit_search, is_guideline_follow_up
+from assistant.intent import CASE_BY_AREA, GREETING, asks_for_place, explicit_search, is_guideline_follow_up
 from assistant.llm import Rephraser, make_rephraser
 from assistant.numbered import numbered_ref
 from assistant.parse import normalize, parse
@@ -66,8 +66,7 @@ from retrieval.tokenizer import make_tokenizer
 log = logging.getLogger(__name__)
 
 ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
-_CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)|((て|で)(いる|る)|した|つくった|作った)"
-                   r"(市|町|村|区|県|都道府県|市町村|自治体|地域)(は|って|が)")
+_CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)|" + CASE_BY_AREA)
 _FORM = re.compile(r"シート|様式|記入例|記載例|別添\s*[3-7３-７]|院内掲示|療養計画書|リーフレット")  # 「公表シートの例」 is a form
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.facility import Facility  # noqa: E402
 from corpus.importers.navii import LAT, LNG  # noqa: E402
-from corpus.importers.report_layout import HEADERS, report_row  # noqa: E402
+from corpus.importers.report_layout import report_csv, report_row  # noqa: E402
 from corpus.sample_national import NATIONAL_CLINICS, NATIONAL_HOSPITALS, generate_national  # noqa: E402
 
 NATIONAL_SIZE = NATIONAL_HOSPITALS + NATIONAL_CLINICS  # records of the national sample at scale 1.0
@@ -46,19 +46,19 @@ def write_files(folder: Path, size: int) -> tuple[list[Path], Path, int]:
     report = folder / "2026_kakaritsuke_report.csv"
     handles = [p.open("w", encoding="utf-8", newline="") for p in navii]
     writers = [csv.DictWriter(h, fieldnames=list(NAVII_HEADERS), lineterminator="\r\n") for h in handles]
-    with report.open("w", encoding="utf-8", newline="") as out:
-        report_writer = csv.DictWriter(out, fieldnames=list(HEADERS), lineterminator="\r\n")
-        report_writer.writeheader()
-        for w in writers:
-            w.writeheader()
-        for i, f in enumerate(records, start=1):
-            number = f"99{i:011d}"
-            writers[0 if f.kind == "hospital" else 1].writerow(_navii_row(number, f))
-            row = report_row(f)
-            if row is not None:
-                report_writer.writerow({**row, "医療機関ID": number})
+    for w in writers:
+        w.writeheader()
+    rows = []
+    for i, f in enumerate(records, start=1):
+        number = f"99{i:011d}"
+        writers[0 if f.kind == "hospital" else 1].writerow(_navii_row(number, f))
+        row = report_row(f)
+        if row is not None:
+            rows.append({**row, "医療機関ID": number})
     for h in handles:
         h.close()
+    with report.open("w", encoding="utf-8", newline="") as out:
+        out.writelines(report_csv(rows))
     return navii, report, len(records)
 
 

@@ -217,7 +217,7 @@ def test_report_csv_export_round_trips_through_the_importer(settings: Settings, 
     import dataclasses
 
     from corpus.dataset import load_sample, save_dataset
-    from corpus.importers.report_layout import report_row
+    from corpus.importers.report_layout import report_csv, report_row
     originals = [f for f in load_sample().records if f.municipality_code in ("39201", "13101")]
     blank = [dataclasses.replace(f, function1=None, off_hours=None, admission_support=None, home_care=None,
                                  care_collaboration=None, other=None, confirmed_2go=False) for f in originals]
@@ -225,10 +225,7 @@ def test_report_csv_export_round_trips_through_the_importer(settings: Settings, 
     csv_path = tmp_path / "report.csv"
     rows = [r for r in map(report_row, originals) if r is not None]
     with csv_path.open("w", encoding="utf-8", newline="") as fh:
-        import csv
-        writer = csv.DictWriter(fh, fieldnames=list(HEADERS), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        fh.writelines(report_csv(rows))
     report = import_report(settings.facilities_dir, csv_path)
     assert [i for i in report.issues if i.severity == "error"] == []
     back = {f.id: f for f in report.dataset.records}

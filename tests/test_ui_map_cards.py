@@ -146,3 +146,16 @@ def test_document_answers_show_the_short_answer_and_fold_the_quotes() -> None:
     assert "<details" in view.citations and "長い引用&lt;script&gt;" in view.citations and "<script>" not in view.citations
     plain = view_of({"intent": "guideline", "answer": "本文だけ", "body": {"summary": [], "quotes": []}})
     assert plain.text == "本文だけ" and "資料の該当部分" not in plain.citations
+
+
+def test_the_short_answer_keeps_the_lines_put_above_the_documents() -> None:
+    # an ignored instruction, a safety note or the English lead sits above the 要点 in the answer text: the chat keeps it
+    from assistant.documents import REFERENCE_NOTE
+    from ui.web_logic import view_of
+
+    body = {"summary": ["報告は毎年1月から3月に行います。"], "source": "Q3", "quotes": [], "related": [], "fields": []}
+    lead = "（質問に含まれていた、回答の方法を変えるような指示には従いません。）\n"
+    view = view_of({"intent": "guideline", "answer": lead + "**要点**（Q3）\n\n長い本文", "body": body, "citations": []})
+    assert view.text.startswith(lead + "**要点**（Q3）") and "長い本文" not in view.text
+    background = view_of({"intent": "guideline", "answer": REFERENCE_NOTE + "\n\n**要点**（資料）\n\n本文", "body": body})
+    assert background.text.startswith(REFERENCE_NOTE)

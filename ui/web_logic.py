@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from assistant.documents import CASE_HEAD, SUMMARY_HEAD
 from assistant.markup import md_text
 from ui import render
 from ui.map_settings import MapSettings
@@ -103,8 +104,17 @@ def quotes_html(body: Mapping[str, Any] | None) -> str:
         if blocks else ""
 
 
+def _lead(text: str) -> str:
+    """The lines an answer puts above the documents' own part (safety notes, an ignored instruction, the English
+    lead, 「どちらの地域で？」, the background-document note): the chat keeps them when it shows the short answer."""
+    starts = [i for i in (text.find(CASE_HEAD), text.find(SUMMARY_HEAD)) if i >= 0]  # the background note stays
+    return text[:min(starts)] if starts else ""
+
+
 def _answer_text(answer: Mapping[str, Any]) -> str:
-    body = short_answer(answer.get("body")) or str(answer.get("answer") or "")
+    full = str(answer.get("answer") or "")
+    short = short_answer(answer.get("body"))
+    body = _lead(full) + short if short else full
     if answer.get("facilities"):
         body = without_listing(body) + "\n\n→ 医療機関の一覧と根拠は「検索結果」に表示しています。"
     parts = [body]

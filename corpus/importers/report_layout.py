@@ -6,6 +6,9 @@ template ``docs/report-template.csv`` is this table's header row; ``docs/data-sc
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from corpus.facility import BACKUP_BEDS_LABELS, HOME_CARE_MODE_LABELS, OFF_HOURS_MODE_LABELS, Facility
@@ -106,6 +109,19 @@ def _cell(value: object, type_: str) -> str:
     if type_ in ("backup", "home_mode") and value == "none":
         return "なし"
     return "" if value is None else str(value)
+
+
+def report_csv(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """The header line, then one CSV line per report row (UTF-8 text, CRLF: the form the report importer reads)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(HEADERS), lineterminator="\r\n")
+    writer.writeheader()
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()
 
 
 def report_row(facility: Facility) -> dict[str, str] | None:

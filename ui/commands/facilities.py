@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +17,7 @@ from corpus.facility import Facility
 from corpus.importers.common import ImportFailed, ImportReport
 from corpus.importers.navii import import_navii
 from corpus.importers.report import import_report
-from corpus.importers.report_layout import HEADERS, report_row
+from corpus.importers.report_layout import report_csv, report_row
 from corpus.sample import SEED
 from corpus.sample_national import generate_national
 from corpus.settings import Settings
@@ -144,8 +142,11 @@ def export_cmd(
         typer.echo(f"エラー: 出力形式「{format}」には対応していません（jsonl / report-csv）", err=True)
         raise typer.Exit(2)
     dataset = _active(ctx)
-    lines = list(_report_lines(dataset.records)) if format == "report-csv" else \
-        [json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in dataset.records]
+    if format == "report-csv":
+        rows = [r for r in map(report_row, dataset.records) if r is not None]
+        count, lines = len(rows), report_csv(rows)
+    else:
+        count, lines = len(dataset), (json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in dataset.records)
     if out is None:
         sys.stdout.writelines(lines)
         return
@@ -155,22 +156,7 @@ def export_cmd(
     except OSError as exc:
         typer.echo(f"エラー: {out} に書き込めません: {exc.strerror or exc}", err=True)
         raise typer.Exit(1) from exc
-    count = len(lines) - 1 if format == "report-csv" else len(dataset)
     typer.echo(f"{count} 件を {out} に出力しました（{dataset.source}）。", err=True)
-
-
-def _report_lines(records: Sequence[Facility]) -> Iterator[str]:
-    """The header row and one row per reported facility, as CSV lines (UTF-8, CRLF as the importer reads)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(HEADERS), lineterminator="\r\n")
-    writer.writeheader()
-    for row in [None, *map(report_row, records)]:
-        if row is not None:
-            writer.writerow(row)
-        if buffer.tell():
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
 
 
 FUNCTION_COLUMNS: tuple[tuple[str, Callable[[Facility], bool]], ...] = (
