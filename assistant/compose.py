@@ -12,6 +12,7 @@ from assistant.numbered import CASE_COUNT, QA_COUNT, NumberedRef
 from assistant.where import Where
 from corpus.facility import KIND_LABELS, Facility
 from retrieval.filters import FacilityFilter
+from retrieval.registry import BY_NAME
 
 SAMPLE_NOTICE = ("表示している医療機関はすべて架空のサンプルデータです（実在しません）。"
                  "実際の受診先は、医療機関や自治体の公式情報でご確認ください。")
@@ -56,20 +57,30 @@ def facility_lines(hits: Sequence[FacilityHit], origin: str = "") -> list[str]:
 
 def facility_answer(
     hits: Sequence[FacilityHit], total: int, searched: str, conditions: str, where: Where, notes: Sequence[str],
-    unapplied: Sequence[Wish] = (), offset: int = 0,
+    unapplied: Sequence[Wish] = (), offset: int = 0, order_by: Sequence[str] = (),
 ) -> str:
-    """Summary first (never 「条件をすべて満たす」 while a wish was not applied), then the facilities nearest first."""
+    """Summary first (never 「条件をすべて満たす」 while a wish was not applied), then the facilities nearest first
+    (or, with ``order_by``, most of those 算定回数 first, and the order said)."""
     head = [conditions, *notes, *unapplied_lines(tuple(unapplied)), searched + "。"]
-    order = "近い順に" if where.point is not None else ""
+    order = "算定回数の多い順に" if order_by else "近い順に" if where.point is not None else ""
     shown = f"（{order}{offset + 1}〜{offset + len(hits)}件目を表示）" if offset or total > len(hits) else ""
     which = "読み取れた条件を満たす" if unapplied else "条件をすべて満たす"
     head.append(f"{which}医療機関が{total}件見つかりました{shown}。")
+    if order_by and total > 1:
+        ties = "役所・役場に近い順" if where.point is not None else "報告している機能の多い順"
+        head.append(f"並び順：{order_sentence(order_by)}が多い順です（同じ場合は{ties}）。")
     town_hall = where.point is not None and not where.from_point
     if town_hall:
         # The point of a municipality (or postal code) is its town hall, not the user's own position.
         head.append(f"距離は{where.label}の役所・役場付近からの直線距離です（お住まいの場所からの距離ではありません）。")
     body = facility_lines(hits, origin=where.origin if town_hall else "")
     return "\n".join([*head, "", *body])
+
+
+def order_sentence(order_by: Sequence[str]) -> str:
+    """「報告された算定回数（訪問診療・往診）」: the amounts (registry items) that ordered a list."""
+    items = [BY_NAME[name].item.removesuffix("（診療報酬項目の算定回数）").removesuffix("の算定回数") for name in order_by]
+    return f"報告された算定回数（{'・'.join(items)}）"
 
 
 def no_match_answer(searched: str, conditions: str, suggestions: Sequence[str], notes: Sequence[str],

@@ -10,7 +10,7 @@ from assistant.where import EVERYWHERE, Where
 from corpus.facility import KIND_LABELS
 from retrieval import facility_search as fs
 from retrieval.filters import FacilityFilter, make_filter
-from retrieval.registry import ROWS
+from retrieval.registry import ROWS, measuring_amounts
 from retrieval.store import UNREPORTED, FacilityStore
 
 _AREA_RADIUS_KM = 100_000.0  # inside a named municipality every facility counts; distance only orders them
@@ -27,6 +27,7 @@ class SearchOutcome:
     total: int
     where: Where
     radius_km: float | None = None
+    order_by: tuple[str, ...] = ()  # amount rows that ordered the list (empty: nearest first / strengths)
 
 
 def _km(value: float) -> str:
@@ -56,12 +57,15 @@ def run_search(
                                       radius_steps_km=steps, limit=limit, offset=offset, min_results=MIN_NEARBY)
         return SearchOutcome(result.hits, radius_text(result, _origin_label(where)), result.total_matches, where,
                              result.radius_km)
+    # Inside an area the town hall is no one's position: the asked functions' 算定回数 order the list first.
+    amounts = measuring_amounts(f.name for f in filters)
     if where.mode == "everywhere" or not where.codes:
-        result = fs.search_facilities(store, filters, limit=limit, offset=offset)
-        return SearchOutcome(result.hits, "データ全体（全域）を検索しました", result.total_matches, EVERYWHERE)
+        result = fs.search_facilities(store, filters, limit=limit, offset=offset, by_amounts=amounts)
+        return SearchOutcome(result.hits, "データ全体（全域）を検索しました", result.total_matches, EVERYWHERE,
+                             order_by=amounts)
     result = fs.search_facilities(store, filters, places=where.codes, point=where.point,
-                                  radius_steps_km=(_AREA_RADIUS_KM,), limit=limit, offset=offset)
-    return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where)
+                                  radius_steps_km=(_AREA_RADIUS_KM,), limit=limit, offset=offset, by_amounts=amounts)
+    return SearchOutcome(result.hits, f"{where.label}内を検索しました", result.total_matches, where, order_by=amounts)
 
 
 def _origin_label(where: Where) -> str:
@@ -69,10 +73,14 @@ def _origin_label(where: Where) -> str:
     return f"指定した地点（{where.label}）" if where.from_point else f"{where.label}の役所・役場"
 
 
-def to_hit(hit: fs.FacilityHit) -> FacilityHit:
-    """The Answer JSON form of a retrieval hit (evidence flattened, condition by condition)."""
+def to_hit(hit: fs.FacilityHit, order_by: Sequence[str] = ()) -> FacilityHit:
+    """The Answer JSON form of a retrieval hit (evidence flattened, condition by condition), followed by the
+    reported amounts that ordered the list (``order_by``) so the order can be checked on each facility."""
     f = hit.facility
     evidence = tuple(Evidence(e.item, e.value, e.field) for cond in hit.evidence for e in cond.evidence)
+    fields = {e.field for e in evidence}
+    evidence += tuple(Evidence(e.item, e.value, e.field) for name in order_by
+                      for e in make_filter(name).evidence(f) if e.field not in fields)
     return FacilityHit(
         id=f.id, name=f.name, kind=f.kind, kind_label=KIND_LABELS.get(f.kind, f.kind),
         municipality=f.municipality, municipality_code=f.municipality_code, address=f.address,

@@ -180,13 +180,13 @@ class FacilityTurns:
         steps = tuple(steps or self.settings.radius_steps_km)
         outcome = run_search(store, filters, where, steps, limit, offset)
         # Grounding guard: a facility failing any condition is never listed.
-        hits = tuple(to_hit(h) for h in outcome.hits if all(f.test(h.facility) for f in filters))
+        hits = tuple(to_hit(h, outcome.order_by) for h in outcome.hits if all(f.test(h.facility) for f in filters))
         conditions = conditions_line(filters, outcome.where, outcome.radius_km)
         suggestions: list[str] = []
         wishes = tuple(unapplied)
         if hits:
             text = facility_answer(hits, outcome.total, outcome.searched, conditions, outcome.where, notes,
-                                   unapplied=wishes, offset=offset)
+                                   unapplied=wishes, offset=offset, order_by=outcome.order_by)
         elif offset:
             text = "\n".join([conditions, *notes])
         else:

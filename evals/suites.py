@@ -13,7 +13,7 @@ SUITE_NAMES: tuple[str, ...] = ("qa", "guideline", "cases", "facility", "multitu
 SPLITS: tuple[str, ...] = ("dev", "heldout")
 # Blind splits: each written by a helper from the seed documents, README and docs only, in its own folder
 # ``suites/<split>/``; never tuned on (docs/evals.md). Their files say ``"split": "blind"``.
-BLIND_SPLITS: tuple[str, ...] = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6")
+BLIND_SPLITS: tuple[str, ...] = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
 ALL_SPLITS: tuple[str, ...] = (*SPLITS, *BLIND_SPLITS)
 QUICK_SUITES: tuple[str, ...] = ("qa", "facility", "safety", "intent")
 

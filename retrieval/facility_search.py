@@ -66,20 +66,22 @@ def search_facilities(
     limit: int = 10,
     offset: int = 0,
     min_results: int = 1,
+    by_amounts: Sequence[str] = (),
 ) -> FacilitySearchResult:
     """Apply hard filters, restrict to municipality codes, then rank by distance from ``point`` if given.
 
     Without a point, results are ordered by how many optional strengths a facility reports, then id.
     With a point the radius widens step by step while fewer than ``min_results`` match (never beyond the
     largest step); nothing within the largest step returns no hits rather than far-away ones.
-    ``offset`` skips that many hits of the same ordering (paging).
+    ``offset`` skips that many hits of the same ordering (paging). ``by_amounts`` (amount row names) puts first
+    the facilities reporting more of those 算定回数 (the store's ordering), ahead of distance or strengths.
     """
     store = as_store(facilities)
     filters = tuple(filters)
     codes = tuple(places)
     conditions = describe(filters)
     if point is None:
-        page = store.query(filters, codes=codes, limit=limit, offset=offset)
+        page = store.query(filters, codes=codes, limit=limit, offset=offset, by_amounts=by_amounts)
         hits = tuple(_hit(r.facility, filters, None) for r in page.rows)
         return FacilitySearchResult(hits, conditions, page.total)
     steps = tuple(sorted(radius_steps_km)) or (20.0,)
@@ -88,6 +90,7 @@ def search_facilities(
     if chosen is None:
         chosen = len(steps) - 1
     radius, widened = steps[chosen], chosen > 0
-    page = store.query(filters, codes=codes, point=point, radius_km=radius, limit=limit, offset=offset)
+    page = store.query(filters, codes=codes, point=point, radius_km=radius, limit=limit, offset=offset,
+                       by_amounts=by_amounts)
     hits = tuple(_hit(r.facility, filters, round(r.distance_km or 0.0, 3)) for r in page.rows)
     return FacilitySearchResult(hits, conditions, page.total, radius, widened, steps[0], counts[0])

@@ -9,7 +9,7 @@ the UI chips, the evidence and detail views and the relaxations are all derived 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +69,7 @@ class FilterRow:
     detail: bool = True  # listed in the detail view of one facility
     strength: bool = False  # orders results when no place is given (more satisfied = earlier)
     qualifiers: tuple[Qualifier, ...] = ()  # words in the same clause that narrow a matched phrasing to a value
+    measured_by: tuple[str, ...] = ()  # 算定回数 rows that say how much of it a facility does (orders an area's list)
 
     def sentence(self, value: Any) -> str:
         """The 条件 sentence for one value."""
@@ -208,7 +209,7 @@ ROWS: tuple[FilterRow, ...] = (
               "在宅医療を提供（いずれかの方法）", page=11, values=("daytime", "24h_self", "24h_with_partners"),
               value_labels=(("daytime", "在宅医療：自院で日中のみ対応"), ("24h_self", "在宅医療：自院で24時間対応"),
                             ("24h_with_partners", "在宅医療：自院での一定の対応に加えて連携により24時間対応")),
-              chip="在宅医療", strength=True,
+              chip="在宅医療", strength=True, measured_by=("home_visits", "urgent_visits"),
               looser=(Looser("24h_self", "home_care_24h", None, "連携による24時間対応も含める"),),
               phrasings=(Phrasing(100, r"自院で24時間|自分のところで24時間|単独で24時間", "24h_self"),
                          Phrasing(101, r"連携(して|により|による|で)(の)?24時間", "24h_with_partners"),
@@ -221,6 +222,7 @@ ROWS: tuple[FilterRow, ...] = (
                      (None, "家まで来て"), (None, "自宅に来て"))),
     FilterRow("home_care_24h", "home_care", "home_care.mode", "在宅医療の提供体制（２号機能ハ）",
               "24時間の在宅医療（自院または連携）", page=11, chip="24時間", strength=True,
+              measured_by=("urgent_visits", "home_visits"),
               looser=(Looser(None, "home_care", None, "日中のみの在宅医療も含める"),),
               phrasings=(Phrasing(102, rf"{ANY_HOUR}.{{0,12}}?{VISIT_AT_HOUR}|{VISIT}.{{0,12}}?{ANY_HOUR}|在宅療養支援"),
                          # 「24時間対応」 with no other anchor: the report's only round-the-clock item is 2号ハ.
@@ -253,6 +255,7 @@ ROWS: tuple[FilterRow, ...] = (
               words=((None, "看取り"), (None, "家で最期"))),
     FilterRow("care_collab", "flag", "care_collaboration.has", "介護サービス等と連携した医療提供（２号機能ニ）",
               "介護サービス等と連携した医療提供を行っている", page=11, show=_yes("有り"), chip="介護連携", strength=True,
+              measured_by=("care_manager_info",),
               phrasings=(Phrasing(232, r"介護(の)?(サービス|事業所|事業者|事業|施設|保険|職|福祉|の)*(等)?(さん)?(と|との|とも)(の)?[^。、？?]{0,6}?"
                                        r"(連携|協力|一緒に|組んで|共同)|介護連携|"
                                        r"医療と介護(の|が)?連携|介護と(の)?連携|介護(サービス|事業所|事業者)(さん)?と(つなが|やりとり|協力)|"
@@ -335,4 +338,17 @@ FUTURE_FUNCTION_OF: dict[str, str] = {
 }
 # Rows whose field is a 算定回数 (an amount that regional figures add up): the rows shown as 「〇回」.
 AMOUNT_ROWS: tuple[FilterRow, ...] = tuple(row for row in ROWS if row.show is _times)
+
+
+def measuring_amounts(names: Iterable[str]) -> tuple[str, ...]:
+    """The amount rows that measure the asked conditions, in the order asked, each once: an amount row measures
+    itself, another row what its ``measured_by`` names (「往診してくれる」 → 訪問診療・往診の算定回数)."""
+    amounts = {row.name for row in AMOUNT_ROWS}
+    out: list[str] = []
+    for name in names:
+        row = BY_NAME.get(name)
+        for amount in ((name,) if name in amounts else row.measured_by if row else ()):
+            if amount not in out:
+                out.append(amount)
+    return tuple(out)
 FILTER_NAMES: tuple[str, ...] = tuple(row.name for row in ROWS)

@@ -95,7 +95,7 @@ class FacilityStore(Protocol):
 
     def query(self, filters: Sequence[FacilityFilter], *, codes: Sequence[str] = (),
               point: tuple[float, float] | None = None, radius_km: float | None = None,
-              limit: int = 10, offset: int = 0) -> Page: ...
+              limit: int = 10, offset: int = 0, by_amounts: Sequence[str] = ()) -> Page: ...
 
     def count_within(self, filters: Sequence[FacilityFilter], *, codes: Sequence[str] = (),
                      point: tuple[float, float] | None = None, radii: Sequence[float] = ()) -> tuple[int, ...]: ...
@@ -360,17 +360,33 @@ class ColumnStore:
 
     def query(self, filters: Sequence[FacilityFilter], *, codes: Sequence[str] = (),
               point: tuple[float, float] | None = None, radius_km: float | None = None,
-              limit: int = 10, offset: int = 0) -> Page:
-        """Matches nearest first (with a point and radius), else most strengths first, then id."""
+              limit: int = 10, offset: int = 0, by_amounts: Sequence[str] = ()) -> Page:
+        """Matches nearest first (with a point and radius), else most strengths first, then id.
+
+        ``by_amounts`` (amount row names) puts first the matches that report more of those 算定回数, each amount
+        scaled to the largest among the matches so that one large count does not outweigh the others; the
+        distance or the strengths order what ties."""
         mask = self.mask(filters, codes)
         if point is not None:
             idx, d = self._near(mask, point, math.inf if radius_km is None else radius_km)
+            if by_amounts:
+                order = np.argsort(-self._volume(idx, by_amounts), kind="stable")
+                idx, d = idx[order], d[order]
             page = range(offset, min(len(idx), offset + limit))
             return Page(tuple(StoreRow(self.record(idx[i]), float(d[i])) for i in page), len(idx))
         idx = np.flatnonzero(mask)
-        order = np.lexsort((self.columns.rank[idx], -self.columns.strengths[idx]))
+        keys = (self.columns.rank[idx], -self.columns.strengths[idx])
+        order = np.lexsort((*keys, -self._volume(idx, by_amounts)) if by_amounts else keys)
         chosen = idx[order[offset:offset + limit]]
         return Page(tuple(StoreRow(self.record(i), None) for i in chosen), len(idx))
+
+    def _volume(self, idx: np.ndarray, by_amounts: Sequence[str]) -> np.ndarray:
+        """Per row of ``idx``: the sum of the named amounts, each divided by its largest value among ``idx``."""
+        if not len(idx):
+            return np.zeros(0)
+        names = [row.name for row in AMOUNT_ROWS]
+        columns = self.columns.amounts[np.ix_(idx, [names.index(a) for a in by_amounts])].astype(np.float64)
+        return (columns / np.maximum(columns.max(axis=0), 1.0)).sum(axis=1)
 
     def count_within(self, filters: Sequence[FacilityFilter], *, codes: Sequence[str] = (),
                      point: tuple[float, float] | None = None, radii: Sequence[float] = ()) -> tuple[int, ...]:

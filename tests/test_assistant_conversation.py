@@ -30,7 +30,8 @@ def assert_grounded(assistant: Assistant, answer) -> None:  # type: ignore[no-un
     filters = [make_filter(f["name"], f["value"]) for f in data["filters"]]
     codes = {c for p in (data["location"] or {}).get("places", []) for c in p["codes"]}
     distances = [f["distance_km"] for f in data["facilities"] if f["distance_km"] is not None]
-    assert distances == sorted(distances)
+    if "並び順：報告された算定回数" not in data["answer"]:
+        assert distances == sorted(distances)  # nearest first unless the answer names another order
     for item in data["facilities"]:
         record = facility_from_dict(assistant.facility(item["id"]))  # type: ignore[arg-type]
         assert all(flt.test(record) for flt in filters), item["name"]
@@ -71,7 +72,10 @@ def test_facility_answer_shows_conditions_distance_evidence_and_base_date(assist
     assert answer.answer.startswith(answer.conditions)
     assert "約0.3km" in answer.answer and "報告基準日：2026-01-01" in answer.answer
     assert "連携により24時間対応（連携先：架空あおぞら診療所（サンプル））" in answer.answer
-    assert answer.facilities[1].evidence[-1].field == "home_care.mode"
+    # the condition's evidence, then the reported amounts that ordered the list (往診 first for 24時間)
+    fields = [e.field for e in answer.facilities[1].evidence]
+    assert fields[1] == "home_care.mode" and set(fields[2:]) <= {"home_care.urgent_visits", "home_care.home_visits"}
+    assert "並び順：報告された算定回数（往診・訪問診療）が多い順です（同じ場合は役所・役場に近い順）。" in answer.answer
 
 
 def test_multi_turn_refinement(assistant_small: Assistant) -> None:

@@ -41,7 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require_chromium()
     data = tmp_path_factory.mktemp("hostile-data")
     evil = dataclasses.replace(BASE, id="T-EVIL", name=f"架空{LINK}診療所{BEACON}（サンプル）", lat=KOCHI[0] + 0.001,
-                               address=f"高知市{FORM}", home_care=HomeCare(mode="24h_self", partners=(BEACON, FORM)))
+                               address=f"高知市{FORM}", home_care=HomeCare(mode="24h_self", partners=(BEACON, FORM),
+                                                 home_visits=900, urgent_visits=900))  # listed first
     twin = dataclasses.replace(evil, id="T-EVIL2", lat=KOCHI[0] + 0.0015)
     save_dataset(data / "facilities", [evil, twin, *RECORDS], "test:hostile")
     port = _free_port()

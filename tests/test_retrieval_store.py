@@ -83,6 +83,32 @@ def test_order_without_a_point_is_strengths_then_id() -> None:
     assert STORE.query([make_filter("home_care")], limit=5, offset=5).rows == page.rows[5:10]
 
 
+def _visits(f: object) -> tuple[int, int]:
+    hc = f.home_care  # type: ignore[attr-defined]
+    return (hc.home_visits or 0, hc.urgent_visits or 0) if hc else (0, 0)
+
+
+@pytest.mark.parametrize("anchor", [None, 0, 7])
+def test_order_by_amounts_scales_each_amount_to_the_largest_match_then_distance(anchor: int | None) -> None:
+    """「往診してくれる」 in an area: most 訪問診療 + 往診 (each over its largest among the matches) first."""
+    flt = [make_filter("home_care")]
+    matches = [f for f in SAMPLE if flt[0].test(f)]
+    top = [max(_visits(f)[i] for f in matches) or 1 for i in (0, 1)]
+    point = None if anchor is None else (matches[anchor].lat, matches[anchor].lng)
+    page = STORE.query(flt, point=point, limit=len(SAMPLE), by_amounts=("home_visits", "urgent_visits"))
+
+    def key(f: object) -> tuple[float, ...]:
+        volume = sum(v / t for v, t in zip(_visits(f), top, strict=True))
+        tie = haversine_km(point, (f.lat, f.lng)) if point else 0.0  # type: ignore[attr-defined]
+        return (-round(volume, 9), round(tie, 6))
+
+    got = [key(r.facility) for r in page.rows]
+    assert len(got) == len(matches) and got == sorted(got)
+    assert got[0] < got[-1]  # the sample's volumes differ: the order is not an accident of ties
+    assert STORE.query(flt, limit=5, offset=5, by_amounts=("home_visits",)).rows == \
+        STORE.query(flt, limit=10, by_amounts=("home_visits",)).rows[5:10]
+
+
 def _with_strengths(rows: tuple) -> list:
     strengths = [make_filter(r.name) for r in ROWS if r.strength]
 
