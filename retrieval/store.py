@@ -385,7 +385,8 @@ class ColumnStore:
         if not len(idx):
             return np.zeros(0)
         names = [row.name for row in AMOUNT_ROWS]
-        columns = self.columns.amounts[np.ix_(idx, [names.index(a) for a in by_amounts])].astype(np.float64)
+        picked = np.array([names.index(a) for a in by_amounts], dtype=np.intp)
+        columns = self.columns.amounts[np.ix_(idx, picked)].astype(np.float64)
         return (columns / np.maximum(columns.max(axis=0), 1.0)).sum(axis=1)
 
     def count_within(self, filters: Sequence[FacilityFilter], *, codes: Sequence[str] = (),
