@@ -127,6 +127,7 @@ class Answer:
     unapplied: tuple[Wish, ...] = ()  # wishes that could not become conditions (said in the answer too)
     understanding: dict[str, Any] | None = None  # the typed reading of the message (assistant/understanding.py)
     body: AnswerBody | None = None  # a guideline / Q&A / 事例 answer in parts (assistant/documents.py)
+    order_by: tuple[str, ...] = ()  # amount rows whose 算定回数 ordered the facilities (empty: nearest first)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `kakari ask --json` and `POST /api/chat`."""
@@ -146,4 +147,5 @@ class Answer:
             "unapplied": [w.to_dict() for w in self.unapplied],
             "understanding": self.understanding,
             "body": self.body.to_dict() if self.body is not None else None,
+            "order_by": list(self.order_by),
         }

@@ -104,6 +104,18 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 )
 
 
+_NEAR = re.compile(r"\bnear (me|here|my|us)\b|\bnearby\b|\bclose to (me|my|here|us)\b|\baround here\b|\bin my area\b",
+                   re.IGNORECASE)
+# An English message that asks to find somewhere (not a question about the rules that names hospitals).
+_SEARCH = re.compile(r"\b(find|looking for|look for|search(ing)? for|is there|are there|recommend|where can|which (clinic|hospital)s?"
+                     r"|need an? (clinic|hospital|doctor))\b", re.IGNORECASE)
+
+
+def asks_to_find(text: str) -> bool:
+    """The English message names a place (romaji) or nearness, or asks to find a facility."""
+    return bool(places_in(text) or _NEAR.search(text) or _SEARCH.search(text))
+
+
 def to_japanese(text: str) -> str:
     """The Japanese words an English question asks for, joined into one line the rules can read."""
     words = [ja for pattern, ja in GLOSSARY if re.search(pattern, text, re.IGNORECASE)]
@@ -113,4 +125,6 @@ def to_japanese(text: str) -> str:
     line = "、".join(words)
     if places:
         line = f"{'・'.join(places)}で{line}"
+    elif _NEAR.search(text):
+        line = f"近くで{line}"
     return line + "を探しています" if words else line

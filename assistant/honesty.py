@@ -42,6 +42,9 @@ UNANSWERABLE: tuple[tuple[str, str, str], ...] = (
      r"(?<![療経器成形腸])内科|(?<![療経器成形腸脳])外科|総合内科"),
     ("dental", "歯科（この報告制度の対象外）", r"歯科|歯医者|入れ歯|虫歯"),
     ("pharmacy", "薬局（この報告制度の対象外）", r"調剤薬局|薬局|ドラッグストア"),
+    # a doctor asked for by name: no report item names doctors (and a person is not searched for)
+    ("named_doctor", "医師の名前", r"[一-龥ァ-ヺ]{1,5}(先生|医師|ドクター|院長)(という|っていう|と言う|って(いう|人|方))|"
+                                  r"(という|っていう)(名前の)?(先生|医師|ドクター|院長)"),
     ("payment", "支払い方法", r"クレジット(カード)?|カード(払い|が使え|で払え)|キャッシュレス|電子マネー|QR(コード)?決済|PayPay|現金(のみ|だけ)"),
 )
 WISH_RANK = 50  # before every registry phrasing (the lowest rank there is 100)
@@ -80,7 +83,9 @@ def unapplied_lines(wishes: tuple[Wish, ...]) -> list[str]:
 # A leftover part of a facility question (no rule and no exemplar read it) that still asks for something: a
 # request or existence predicate, and a noun of its own. Predicates alone (「書いてくれる」「参加している」) carry a
 # condition already read; people and time words (父, 利用者, 最近) and generic nouns (両方, 機会) are context.
-_REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|あっ|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ")
+_REQUEST = re.compile(r"くれ|もらえ|でき|対応|やって|やってる|(が|も|の)(ある|あり|あっ|いる|います|おる)|ほしい|欲しい|可能|受けられ|使え|入れ|"
+                      # what the facility or its staff can do or is like (「手話で話せる」「待合室が広くて」)
+                      r"話せ|通じ|(が|の|は)(広|狭|きれい|綺麗|清潔|新し|静か|明る|多|少な|大き|小さ|近|遠)")
 # 「〜している」 (what a facility does) asks for something too, but mostly it is the predicate of an item already
 # read (「…に参加している」「…の教育をしている」): there, only a noun that is not itself an action counts.
 _DOING = re.compile(r"(し|して|行って|おこなって)(いる|る|います|おり)")

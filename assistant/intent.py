@@ -24,7 +24,7 @@ STRONG_GUIDELINE = re.compile(
 )
 # Words that make a message about the documents themselves (case studies, the guideline, the Q&A, the system).
 _ABOUT_SYSTEM = re.compile(
-    r"事例|取組|取り組み|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|(な|た|る|の|県の|市の)例(?!え)|医師会|様式|とは(?!別|違|異な|一緒|関係|連携)|"
+    r"事例|(取組|取り組み)(?!(を|に)?(して|行って|おこなって|やって|されて))|ガイドライン|Q&A|Q\d{1,2}(?!\d)|協議|制度|(な|た|る|の|県の|市の)例(?!え)|医師会|様式|とは(?!別|違|異な|一緒|関係|連携)|"
     r"シート|記入例|記載例|別添\s*[0-9０-９]|"
     r"って(何|なに|どういう)|について(教えて|知りたい)|罰則|過料|基準日|報告(の)?(対象|期限|時期|方法|頻度|内容)|"
     + CASE_BY_AREA

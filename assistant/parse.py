@@ -64,14 +64,17 @@ _JA_SPACE = re.compile(rf"(?<={_JA}) (?={_JA})")
 _KIND_BOTH = re.compile(r"病院(でも|や|と|か|・|、|または|及び|および)(診療所|クリニック|医院)|"
                         r"(診療所|クリニック|医院)(でも|や|と|か|・|、|または)病院|医療機関")
 # A kind named as a partner (「病院と一緒に指導」「病院の先生たちと」) is not the kind asked for.
-_PARTNER_AFTER = r"(?!以外|と(一緒|共同|連携|情報|の(連携|情報|やりとり))|との|から(の)?(紹介|退院)|の(先生|医師|スタッフ|看護師)(たち|達|方)?と)"
-_HOSPITAL = re.compile(r"(?<!動物)病院" + _PARTNER_AFTER + r"|診療所以外|クリニック以外")
-_CLINIC = re.compile(r"(診療所|クリニック|医院|町医者|開業医)" + _PARTNER_AFTER + r"|病院以外")
+# So is one where the patient stays or goes now (「東京の病院に入院中の父」「入院先の病院」「通っている病院」).
+_PARTNER_AFTER = (r"(?!以外|と(一緒|共同|連携|情報|の(連携|情報|やりとり))|との|から(の)?(紹介|退院|転院)|の(先生|医師|スタッフ|看護師)(たち|達|方)?と|"
+                  r"(に|で|へ)(入院|通院|通って|かかって|手術|検査入院)|を(退院|受診し))")
+_STAYING_BEFORE = r"(?<!入院先の)(?<!入院中の)(?<!通院先の)(?<!通っている)(?<!通ってる)(?<!かかっている)(?<!かかってる)(?<!入院している)"
+_HOSPITAL = re.compile(_STAYING_BEFORE + r"(?<!動物)病院" + _PARTNER_AFTER + r"|診療所以外|クリニック以外")
+_CLINIC = re.compile(_STAYING_BEFORE + r"(診療所|クリニック|医院|町医者|開業医)" + _PARTNER_AFTER + r"|病院以外")
 
 _NEAR = re.compile(r"近く|近所|この辺|このあたり|この辺り|最寄り|周辺|付近|近場|近い(ところ|所|医療機関|病院|診療所)")
 _CLOSER = re.compile(r"もっと近|より近|もう少し近|もうちょっと近|近いところ(だけ|に)|近い順")
 _EVERYWHERE = re.compile(r"どこでも(いい|良い|かまわ|構わ)|場所は(問わ|どこでも)|全域|全国|地域は(問わ|どこでも)")
-_POSTAL = re.compile(r"〒?\s*(\d{3})[-‐‑–—−ー－]?(\d{4})(?!\d)")
+_POSTAL = re.compile(r"(?<!\d)〒?\s*(?<!\d)(\d{3})[-‐‑–—−ー－]?(\d{4})(?!\d)")
 _LATLNG = re.compile(r"(-?\d{1,2}\.\d+)\s*[,、，]\s*(-?\d{2,3}\.\d+)")
 # Markers that build on the previous result list: 「その中で」, 「…に絞って／絞り込んで」, 「…だけ（に）」, 「…のみ」,
 # 「…もしてくれるところ」.
@@ -209,23 +212,31 @@ def _read(text: str) -> tuple[tuple[Condition, ...], tuple[tuple[int, int], ...]
                 _add(found, Condition(name, word, *match.span()))
                 taken.append(match.span())
             rest = re.sub(regex, lambda m: "＿" * len(m.group(0)), rest)
-    conditions = tuple(_with_care_home(_without_intended(_collapsed(_qualified(found, text))), text))
+    conditions = tuple(_with_care_home(_without_intended(_collapsed(_qualified(found, text)), text), text))
     return conditions, tuple(taken) + tuple((c.start, c.end) for c in conditions)
 
 
 FUTURE_REACH = 3  # characters between an item and 「…に取り組む予定」 that make the item its object
 
 
-def _without_intended(found: list[Condition]) -> list[Condition]:
+# 「在宅医療は今はやっていないけど、今後…」: between an item and the intent, the item is said not offered today
+_NOT_NOW = re.compile(r"(い|て|やって|して|行って|おこなって|対応して|取り組んで)(い)?(ない|ません|なくて)|未実施|まだ(だ|です|で)")
+NOT_NOW_REACH = 24  # characters (within one sentence) between such an item and the intent
+
+
+def _without_intended(found: list[Condition], text: str) -> list[Condition]:
     """「これから在宅医療に取り組む予定の診療所」: the item is what is intended, not offered today; when it names a
-    function (its record block), the condition is that function's 今後担う意向 (future_function), else any intent."""
+    function (its record block), the condition is that function's 今後担う意向 (future_function), else any intent.
+    An item said not to be offered now before the intent (「在宅医療は今はやっていないけど、今後やるつもり」) is one too."""
     future = next((c for c in found if c.name == "future_intent"), None)
     if future is None:
         return found
     def intended(c: Condition) -> bool:
         inside = future.start <= c.start and c.end <= future.end
-        before = c.end <= future.start and future.start - c.end <= FUTURE_REACH
-        return inside or before
+        gap = text[c.end:future.start] if c.end <= future.start else "。"
+        before = future.start - c.end <= FUTURE_REACH or (
+            len(gap) <= NOT_NOW_REACH and not re.search(r"[。？?！!\n]", gap) and bool(_NOT_NOW.search(gap)))
+        return inside or (c.end <= future.start and before)
     named = dict.fromkeys(FUTURE_FUNCTION_OF[c.name] for c in found
                           if c is not future and intended(c) and c.name in FUTURE_FUNCTION_OF)
     kept = [c for c in found if c is future or not intended(c)]
@@ -381,7 +392,9 @@ _FILLER = re.compile(
     r"(を|が|は|に|で|と|も|の|へ|や|か|って|から|まで)?(探して(います|いる|る|ます)?|さがして|教えて(ください|下さい|ほしい|もらえますか)?|"
     r"知りたい(です)?|紹介して(ください)?|見つけたい|お願い(します)?|ありますか|あります|ある|ない|いますか|でしょうか|ですか|です|ください|"
     r"どこ(か|ですか)?|一覧|リスト)|"
-    r"(近く|近所|この辺|このあたり|周辺|付近|最寄り)|[0-9０-９]+件|できれば|なるべく|ちゃんと|しっかり|すぐ"
+    r"(近く|近所|この辺|このあたり|周辺|付近|最寄り)|[0-9０-９]+件|できれば|なるべく|ちゃんと|しっかり|すぐ|"
+    # a generic "doing it" after an understood item (「…話し合う取組をしている」)
+    r"(取組|取り組み|活動)(を)?(して|行って|おこなって|やって)(いる|る|います)?"
 )
 MIN_FRAGMENT = 4
 
@@ -421,3 +434,37 @@ def leftover_fragments(parsed: ParsedQuery, place_words: tuple[str, ...] = ()) -
         start = m.start() + m.group(0).find(frag)
         out.append((start, start + len(frag), frag))
     return out
+
+
+# 「夜間の条件は外して」「往診はなくてもいい」「診療所に限らなくていい」: one condition of the previous search is dropped.
+_REMOVE = re.compile(
+    r"((の条件|という条件|の絞り込み|の指定)(は|を|も)?|(は|を|も))(外して|はずして|外す|除いて|取り除いて|消して|取って|抜いて|なしで|なしに|"
+    r"なく(て|ても)(いい|よい|良い|大丈夫|OK|構わ|かまわ)|いらない|要らない|いりません|不要|問わない|問いません|"
+    r"どちらでも|どっちでも|気にしない|こだわらない)")
+_KIND_REMOVE = re.compile(r"(病院|診療所|クリニック|医院)(に|で)?(限らな|限定しな|じゃなくて(も)?(いい|大丈夫)|でなくて(も)?(いい|大丈夫))")
+_ITEM_SPLIT = re.compile(r"と|や|、|,|・|および|及び")
+
+
+def removed_names(text: str) -> tuple[str, ...] | None:
+    """The condition names a message asks to drop, None when it asks to drop nothing. Each item before the
+    removal word is read as the same rules read a wish (「夜間」 is read as 「夜間も対応」 → off_hours)."""
+    names: list[str] = []
+    if _KIND_REMOVE.search(text):
+        names.append("kind")
+    match = _REMOVE.search(text)
+    if match is None:
+        return tuple(names) if names else None
+    head = re.split(r"[。？?！!]", text[: match.start()])[-1]
+    head = re.sub(r"^(じゃあ|では|それでは|やっぱり|やはり|あと|それと|えっと|うーん)[、,]?", "", head)
+    for item in (i.strip() for i in _ITEM_SPLIT.split(head)):
+        if not item:
+            continue
+        if _KIND_RE_ANY.search(item):
+            names.append("kind")
+        for cond in extract_conditions(item + "も対応"):
+            if cond.name not in names:
+                names.append(cond.name)
+    return tuple(names)
+
+
+_KIND_RE_ANY = re.compile(r"^(病院|診療所|クリニック|医院)(の条件|という条件)?$")

@@ -65,6 +65,7 @@ from retrieval.tokenizer import make_tokenizer
 
 log = logging.getLogger(__name__)
 
+ALL_MATCHES_CAP = 5000  # the most one export holds (the sample area with the most matches has far fewer)
 ENGLISH_LEAD = "(This assistant answers in Japanese. The answer below is grounded in the MHLW guideline and its Q&A.)"
 _CASE = re.compile(r"事例|取組|取り組|(な|た|る|の)例(?!え)|" + CASE_BY_AREA)
 _FORM = re.compile(r"シート|様式|記入例|記載例|別添\s*[3-7３-７]|院内掲示|療養計画書|リーフレット")  # 「公表シートの例」 is a form
@@ -215,6 +216,13 @@ class Assistant:
         where = resolve_given(location) if location is not None and location.strip() else EVERYWHERE
         turns = FacilityTurns(self)
         return turns.answer(built, where, notes=[], limit=limit)
+
+    def all_matches(self, filters: Sequence[Mapping[str, Any]], location: str | None = None) -> Answer:
+        """Every facility meeting the specs (for exports and paging in the UI), in the answer's order, up to
+        ``ALL_MATCHES_CAP``."""
+        built = [filter_from_spec(spec) for spec in filters]
+        where = resolve_given(location) if location is not None and location.strip() else EVERYWHERE
+        return FacilityTurns(self).answer(built, where, notes=[], limit=ALL_MATCHES_CAP)
 
     def search_text(self, query: str, k: int = 5, sources: list[str] | None = None) -> list[dict[str, Any]]:
         """Passages for a query as citation dicts (with ``score`` and ``doc``), best first."""

@@ -74,8 +74,10 @@ class FacilityTurns:
             last = None
         if op is Operation.MORE and last is not None:
             return self._more(last, session, notes)
-        refine = last is not None and op in (Operation.REFINE, Operation.REPLACE_AREA)
+        refine = last is not None and op in (Operation.REFINE, Operation.REPLACE_AREA, Operation.REMOVE)
         specs = self._specs(parsed, session, refine, op)
+        if op is Operation.REMOVE and last is not None:
+            specs = self._without(specs, last.specs, u.removed, notes)
         if u.unplaced:
             session.pending_specs = specs
             session.asked_location = True
@@ -144,6 +146,19 @@ class FacilityTurns:
             return merge_specs(session.pending_specs, parsed.specs)
         return [dict(s) for s in parsed.specs]
 
+    @staticmethod
+    def _without(specs: list[dict[str, Any]], previous: Sequence[dict[str, Any]], removed: Sequence[str],
+                 notes: list[str]) -> list[dict[str, Any]]:
+        """「夜間の条件は外して」: the conditions less the named ones, each drop said (or that it was not there)."""
+        gone = set(removed) | ({"home_care", "home_care_24h"} if {"home_care", "home_care_24h"} & set(removed) else set())
+        had = [s for s in previous if s["name"] in gone]
+        if had:
+            labels = "・".join(make_filter(str(s["name"]), s.get("value")).label for s in had)
+            notes.append(f"「{labels}」の条件を外しました。")
+        else:
+            notes.append("外すように言われた条件は、前回の検索に入っていませんでした。前回の条件のまま探します。")
+        return [s for s in specs if s["name"] not in gone]
+
     def _fallback_where(self, parsed: ParsedQuery, session: Session, given: Where | None,
                         refine: bool, notes: list[str]) -> Where | None:
         """No place in the message: the previous search's area, the caller's location, or the session's."""
@@ -198,7 +213,8 @@ class FacilityTurns:
         return Answer("facility_search", text, conditions=conditions, facilities=hits,
                       filters=tuple(f.to_spec() for f in filters), location=location,
                       radius_km=outcome.radius_km, suggestions=tuple(suggestions),
-                      notice=self.owner.notice_for(hits), unapplied=wishes)
+                      notice=self.owner.notice_for(hits), unapplied=wishes,
+                      order_by=outcome.order_by if hits else ())
 
     def _clarify(self, question: str, specs: Sequence[dict[str, Any]], notes: Sequence[str] = ()) -> Answer:
         filters = [make_filter(str(s["name"]), s.get("value")) for s in specs]

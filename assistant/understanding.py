@@ -13,7 +13,7 @@ from assistant import english as english_words
 from assistant import intent as rules
 from assistant import safety
 from assistant.honesty import Wish, unread_request
-from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse
+from assistant.parse import Condition, ParsedQuery, leftover_fragments, normalize, parse, removed_names
 from assistant.regional_text import RegionalRequest, read_request
 from assistant.safety import SafetyCheck
 from assistant.semantic import MARGINS, THRESHOLDS, Neighbour, SemanticLayer
@@ -43,6 +43,7 @@ class Operation(StrEnum):
     MORE = "more"  # 「もっと見せて」「次の10件」
     ORDINAL = "ordinal"  # 「2番目の連携先は？」
     PLACE_REPLY = "place_reply"  # the answer to 「どちらの地域で？」
+    REMOVE = "remove"  # 「夜間の条件は外して」: the previous conditions less the named ones
 
 
 class Refusal(StrEnum):
@@ -83,6 +84,7 @@ class Understanding:
     semantic: tuple[str, ...] = field(default=())  # labels the semantic layer contributed
     tentative: bool = False  # only a weak sign chose the intent (no precise rule, the semantic layer unsure)
     region: RegionalRequest | None = None  # what a regional question asks (intent REGIONAL)
+    removed: tuple[str, ...] = ()  # condition names to drop from the previous search (operation REMOVE)
 
     def to_dict(self) -> dict[str, object]:
         """JSON form (``understanding`` of the answer)."""
@@ -93,7 +95,7 @@ class Understanding:
             "conditions": [{"name": c.name, "value": c.value, "span": self.parsed.text[c.start:c.end],
                             "source": c.source} for c in self.parsed.conditions],
             "unapplied": [w.to_dict() for w in self.unapplied], "english": self.english,
-            "semantic": list(self.semantic), "tentative": self.tentative,
+            "semantic": list(self.semantic), "tentative": self.tentative, "removed": list(self.removed),
             "region": None if self.region is None else {
                 "prefecture": self.region.prefecture, "level": self.region.level.value, "focus": self.region.focus,
                 "indicators": [i.key for i in self.region.indicators], "lacking": self.region.lacking},
@@ -120,7 +122,10 @@ _PERSONAL = re.compile(
     r"(?=.{0,4}?(教え|知りたい|知って|わか|分か|調べ|聞き|ください|もらえ|は[?？]|を[?？]))|"
     r"誰が.{0,10}?(通って|かかって|受診|入院)|(隣|近所)の.{0,6}?(人|方)(が|の).{0,10}?(病気|通院|受診)|"
     r"(隣|近所|知り合い|友人|友達|同僚|上司|他人|あの人)(の)?.{0,12}?(が|は).{0,12}?(どこ|何|なん|どの).{0,12}?"
-    r"(通って|かかって|受診|入院|病気|病院に行)"
+    r"(通って|かかって|受診|入院|病気|病院に行)|"
+    # one's own identifiers handed over to be kept (「保険証の番号は…、覚えておいて」)
+    r"(保険証|被保険者証|マイナンバー|個人番号|カード|口座|暗証|パスワード|生年月日).{0,60}?"
+    r"(覚え|おぼえ|記憶|保存|登録|控え)(て|と)(おいて|おけ|ください|ほしい|欲しい|もらえ)"
 )
 # What follows a disease word when someone asks whether they have it (「…リウマチでしょうか」「糖尿病ってこと？」).
 _IS_IT = re.compile(r"^[病症]?(なん|って|の)?(でしょうか|でしょう[？?]|ですか|かな|かしら|なの|じゃない|ではない|かも|って(こと|事)|"
@@ -155,7 +160,7 @@ def understand(message: str, prior: Prior, semantic: SemanticLayer | None = None
     if refusal is not Refusal.NONE:
         return reading.done(Intent.OUT_OF_SCOPE, f"refusal:{refusal.value}", refusal=refusal,
                             injected=injected, doubt=doubt == "doubt", english=english)
-    if english and english_words.places_in(message):
+    if english and english_words.asks_to_find(message) and english_words.to_japanese(message):
         # 「Find a clinic in Kochi City that offers home visits」: the place and report-item words, in Japanese
         reading.parsed = parse(english_words.to_japanese(message))
         reading.place = resolve_in_text(reading.parsed)
@@ -212,8 +217,10 @@ class _Reading:
              refusal: Refusal = Refusal.NONE, injected: bool = False, doubt: bool = False, unplaced: str = "",
              wishes: tuple[Wish, ...] = (), english: bool = False,
              region: RegionalRequest | None = None) -> Understanding:
+        removed = removed_names(self.text) if operation is Operation.REMOVE else None
         return Understanding(self.text, self.parsed, intent, reason, self.check, self.place, operation, refusal,
-                             doubt, injected, unplaced, wishes, english, tuple(self.labels), not self.firm, region)
+                             doubt, injected, unplaced, wishes, english, tuple(self.labels), not self.firm, region,
+                             removed or ())
 
     def emergency_doubt(self) -> str:
         """"emergency", "doubt" or "": the semantic layer's view when the lexicon found no emergency."""
@@ -268,6 +275,8 @@ class _Reading:
             return Operation.ORDINAL
         if prior.has_search and _MORE.search(self.text) and not p.filters and not p.kind_switch:
             return Operation.MORE
+        if prior.has_search and removed_names(self.text):
+            return Operation.REMOVE
         if prior.pending and (p.everywhere or rules.looks_like_place_reply(p, self.place.where is not None
                                                                             or bool(self.place.question))):
             return Operation.PLACE_REPLY
@@ -295,7 +304,9 @@ class _Reading:
                 self.labels.append(best.label)
                 self.firm = True  # the layer is sure (threshold and margin met)
                 return Intent(best.value), f"semantic:{best.label}"
-            if routed == "facility_search" and not named and ranked and self._nearer_documents(ranked):
+            # 「近くの」「near me」, or English whose glossary words became conditions: a search, wherever it leans
+            located = bool(p.near or p.postal or p.latlng or (self.english and p.filters))
+            if routed == "facility_search" and not named and not located and ranked and self._nearer_documents(ranked):
                 self.firm = True
                 return Intent.GUIDELINE, "semantic:documents"
         return Intent(routed), f"rule:{routed}"

@@ -142,6 +142,33 @@ CONDITIONS: dict[str, Condition] = {
 }
 
 
+# The reported 算定回数 an answer may be ordered by (its ``order_by``): name → (block, key) of the exported dict.
+AMOUNTS: dict[str, tuple[str, str]] = {
+    "admission_info_sharing": ("admission_support", "admission_info_sharing"),
+    "discharge_guidance": ("admission_support", "discharge_info_sharing"),
+    "home_visits": ("home_care", "home_visits"),
+    "urgent_visits": ("home_care", "urgent_visits"),
+    "nursing_visits": ("home_care", "nursing_visits"),
+    "nursing_instructions": ("home_care", "nursing_instructions"),
+    "home_deaths": ("home_care", "home_deaths"),
+    "care_manager_info": ("care_collaboration", "care_manager_info_count"),
+}
+
+
+def amount(record: Record, name: str) -> float:
+    """One reported 算定回数 of an exported dict (0 when the block or the count is missing)."""
+    block_name, key = AMOUNTS[name]
+    block = _block(record, block_name)
+    return float(block.get(key) or 0) if block else 0.0
+
+
+def volumes(records: Sequence[Record], names: Sequence[str], among: Sequence[Record]) -> list[float]:
+    """Per record: the named amounts summed, each divided by its largest value ``among`` the matches (so one large
+    count does not outweigh the others): the order the product promises when it says 算定回数の多い順."""
+    top = {n: max([amount(r, n) for r in among] + [1.0]) for n in names}
+    return [sum(amount(r, n) / top[n] for n in names) for r in records]
+
+
 class GoldError(ValueError):
     """A gold spec names an unknown condition."""
 

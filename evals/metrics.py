@@ -66,6 +66,14 @@ def distance_order_correctness(distances: Sequence[float | None]) -> float | Non
     return ordered / (len(known) - 1)
 
 
+def descending_order_correctness(values: Sequence[float]) -> float | None:
+    """Share of adjacent pairs in non-increasing order (None when fewer than two values)."""
+    if len(values) < 2:
+        return None
+    ordered = sum(1 for a, b in zip(values, values[1:], strict=False) if b <= a + 1e-9)
+    return ordered / (len(values) - 1)
+
+
 def normalize_text(text: str) -> str:
     """NFKC, lower case, without whitespace: the form in which key facts are matched."""
     folded = unicodedata.normalize("NFKC", text).lower()

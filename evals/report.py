@@ -15,8 +15,8 @@ from evals.scoring import CaseResult
 # Column order of the summary table; a metric a suite does not produce shows as "-".
 COLUMNS: tuple[str, ...] = (
     "recall@1", "recall@5", "mrr", "ndcg@10", "citation_accuracy", "key_fact_accuracy",
-    "grounding_precision", "recall_shown", "distance_order", "intent_accuracy", "numbers_shown",
-    "no_data_correct", "p50_ms", "p95_ms",
+    "grounding_precision", "recall_shown", "distance_order", "amount_order", "intent_accuracy",
+    "numbers_shown", "no_data_correct", "p50_ms", "p95_ms",
 )
 ABLATION_COLUMNS: tuple[str, ...] = ("recall@1", "recall@5", "mrr", "ndcg@10")
 # Every metric on a 0–1 scale, in the order the main chart shows them (latency is in the table only).
@@ -24,7 +24,7 @@ CHART_METRICS: tuple[str, ...] = tuple(c for c in COLUMNS if not c.endswith("_ms
 # A case is listed under 不正解 when one of these is below 1 (recall@1 alone is too noisy to list).
 MISS_METRICS: tuple[str, ...] = (
     "recall@5", "citation_accuracy", "key_fact_accuracy", "grounding_precision", "recall_shown",
-    "distance_order", "intent_accuracy", "numbers_shown", "no_data_correct",
+    "distance_order", "amount_order", "intent_accuracy", "numbers_shown", "no_data_correct",
 )
 
 

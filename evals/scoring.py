@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from evals import metrics as m
-from evals.gold import gold_set, record_distance
+from evals.gold import gold_set, record_distance, volumes
 from evals.suites import Case
 
 Record = dict[str, Any]
@@ -152,12 +152,17 @@ def facility_scores(answer: dict[str, Any], gold: dict[str, Any], ctx: Context) 
         distances = [record_distance(ctx.by_id[i], point) if i in ctx.by_id else None for i in listed]
     else:
         distances = [f.get("distance_km") for f in answer.get("facilities", [])]
+    # An answer that says it is ordered by reported 算定回数 is checked on that order instead of on distance.
+    order_by = [str(n) for n in answer.get("order_by") or []]
+    known = [ctx.by_id[i] for i in listed if i in ctx.by_id]
+    among = [ctx.by_id[i] for i in expected.satisfying if i in ctx.by_id] or known
     scores: Scores = {
         "grounding_precision": m.grounding_precision(listed, expected.satisfying),
         # Around a point the right list is the nearest ``shown`` gold facilities; in an area, any of them.
         "recall_shown": m.recall_within_shown(listed, expected.ranked[: ctx.shown] if point else expected.ranked,
                                               ctx.shown),
-        "distance_order": m.distance_order_correctness(distances),
+        "distance_order": None if order_by else m.distance_order_correctness(distances),
+        "amount_order": m.descending_order_correctness(volumes(known, order_by, among)) if order_by else None,
         "intent_accuracy": 1.0 if answer.get("intent") == "facility_search" else 0.0,
         "conditions_exact": conditions_exact(answer, gold),
         **honesty_scores(answer, gold),

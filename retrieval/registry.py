@@ -101,6 +101,8 @@ VISIT = (r"(往診|訪問診療|在宅医療|在宅診療|在宅で(の)?(診|�
          r"診に来|(いえ|家)(に|へ|まで)(き|来)て|在宅(?!(で|の|での)?(＿|看取|みとり|患者|療養|死|当番|酸素|介護|勤務|ワーク)))")
 VISIT_AT_HOUR = VISIT[:-1] + r"|来て(くれ|もらえ|ほし))"  # 「夜中でも来てくれる」: with an hour, coming is a home visit
 ANY_HOUR = r"(24時間|二十四時間|夜中|夜間|深夜|真夜中|夜でも|夜も|いつでも|昼夜|休日夜間)"
+# Up to 12 characters that hold no predicate of their own (「夜間も診てくれて、」 ends one)
+_NO_OWN_PREDICATE = r"(?:(?!くれ|もらえ|診て|みて|対応し|やって|して、|て、).){0,12}?"
 _OFF_HOURS_WHEN = (r"(夜間|休日|時間外|深夜|夜中|土日|土曜|日曜|祝日|夜も|夜でも|よるも|よるでも|休みの日|休診日|夕方以降|"
                    r"診療時間外|診察時間外|夜遅く|週末)")
 _CARE_HOME = r"(老人ホーム|介護施設|施設|特養|老健|グループホーム|介護医療院|有料老人ホーム|サ高住)"
@@ -163,7 +165,7 @@ ROWS: tuple[FilterRow, ...] = (
                          Phrasing(201, r"(他の医療機関|ほかの医療機関|他院)と連携して(時間外|夜間|休日|随時)",
                                   "self_plus_partners"),
                          Phrasing(202, r"自院の連絡先|直接(連絡|電話)(でき|が(でき|つな))", "self_anytime"),
-                         Phrasing(203, _OFF_HOURS_WHEN + r"(.{0,10}?)(診|対応|やって|開いて|受診|相談|連絡|電話|かかれ|見て|行け|み)|"
+                         Phrasing(203, _OFF_HOURS_WHEN + r"((?:(?!家|自宅|往診|訪問|来て|きて).){0,10}?)(診|対応|やって|開いて|受診|相談|連絡|電話|かかれ|見て|行け|み)|"
                                        r"時間外(対応|診療)?|休日(対応|診療)|夜間(対応|診療)")),
               qualifiers=(Qualifier(r"自院.{0,20}?(連携|ほか|他)|(連携|ほかの医療機関|他の医療機関|他院).{0,20}?自院",
                                     "off_hours", "self_plus_partners"),
@@ -179,7 +181,7 @@ ROWS: tuple[FilterRow, ...] = (
               looser=(Looser("self", "backup_beds", None, "連携による後方支援病床の確保も含める"),),
               phrasings=(Phrasing(210, r"自院(で|に)(入院|病床|ベッド)", "self"),
                          Phrasing(211, r"連携(して|先|により|で)(の)?(入院|病床|ベッド)", "partnered"),
-                         Phrasing(212, r"後方支援(病床)?|バックベッド|急変.{0,12}?入院|入院(させ|でき|を?受け?入れ|先|の受け?入れ|受入|まで)|"
+                         Phrasing(212, r"後方支援(病床)?|バックベッド|急変.{0,12}?入院|入院(させ|でき|を?受け?入れ|先(?!の(病院|医療機関|先生|医師|主治医))|の受け?入れ|受入|まで)|"
                                        r"緊急入院|病床(を)?確保")),
               qualifiers=(Qualifier(r"自院(で|に|の|だけ)|自前|自分(の|と)?(ところ|とこ)|自分の(病院|ところ)", "backup_beds", "self"),
                           Qualifier(r"連携(先|して|している|により|で|医療機関|病院|診療所)|提携(先|して)|"
@@ -224,7 +226,8 @@ ROWS: tuple[FilterRow, ...] = (
               "24時間の在宅医療（自院または連携）", page=11, chip="24時間", strength=True,
               measured_by=("urgent_visits", "home_visits"),
               looser=(Looser(None, "home_care", None, "日中のみの在宅医療も含める"),),
-              phrasings=(Phrasing(102, rf"{ANY_HOUR}.{{0,12}}?{VISIT_AT_HOUR}|{VISIT}.{{0,12}}?{ANY_HOUR}|在宅療養支援"),
+              # the hour and the visit in one predicate: 「夜間も診てくれて、往診も」 asks for two things
+              phrasings=(Phrasing(102, rf"{ANY_HOUR}{_NO_OWN_PREDICATE}{VISIT_AT_HOUR}|{VISIT}{_NO_OWN_PREDICATE}{ANY_HOUR}|在宅療養支援"),
                          # 「24時間対応」 with no other anchor: the report's only round-the-clock item is 2号ハ.
                          Phrasing(900, r"24時間|二十四時間")),
               qualifiers=(Qualifier(r"自院(だけ|のみ|単独)?で|単独で|自前で|自分のところ(だけ)?で|(だけ|のみ)で(24|二十四)",
@@ -280,7 +283,8 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("care_manager_consults", "flag", "care_collaboration.care_manager_consults",
               "介護支援専門員・相談支援専門員との相談機会の設定", "介護支援専門員（ケアマネジャー）等と相談する機会を設けている",
               page=11, show=_yes("設定あり"),
-              phrasings=(Phrasing(220, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員|相談支援専門員)(?!(です|をして|として|の(私|者|立場)))(さん)?(と|との|に|から)?(の)?"
+              phrasings=(Phrasing(220, r"(ケアマネ(ジャー|ージャー)?|介護支援専門員|相談支援専門員)"
+                                       r"(?!(ジャー|ージャー)?(です|をして|をやって|として|の(私|者|立場|仕事)|歴|になって))(さん)?(と|との|に|から)?(の)?"
                                        r"(連携|相談|協力|話)?"),),
               words=((None, "ケアマネジャー"),)),
     FilterRow("cooperating_facility", "list", "care_collaboration.cooperating_facilities",
@@ -297,7 +301,11 @@ ROWS: tuple[FilterRow, ...] = (
     FilterRow("acp", "flag", "care_collaboration.acp", "ＡＣＰ（人生会議）の実施", "ACP（人生会議）を実施", page=11,
               show=_yes("実施"), chip="ACP", strength=True,
               phrasings=(Phrasing(120, r"ACP|人生会議|アドバンス[・ ]?ケア[・ ]?プランニング|最期の(過ごし方|迎え方)|"
-                                       r"(治療|医療|ケア)の方針を.{0,4}話し合"),),
+                                       r"(治療|医療|ケア)の方針を.{0,4}話し合|"
+                                       # planning care ahead with family: 「もしものときの医療について前もって家族と話し合う」
+                                       r"(もしも|もしもの|万が一|万一|いざという|将来|最期|終末期|人生の最終段階)(の)?(とき|時|こと)?(の|に)?[^。？?]{0,16}?"
+                                       r"(前もって|事前に|あらかじめ|元気なうちに)?[^。？?]{0,10}?(話し合|話しあ|相談して決め|希望を(聞|確認|共有))|"
+                                       r"(前もって|事前に|あらかじめ|元気なうちに)[^。？?]{0,16}?(家族|本人)[^。？?]{0,6}?(話し合|話しあ)"),),
               words=((None, "人生会議"),)),
     FilterRow("checkups", "flag", "other.checkups", "健診の実施", "健診を実施", page=12, show=_yes("実施"),
               phrasings=(Phrasing(250, r"健診|健康診断|検診|人間ドック"),), words=((None, "健康診断"),)),

@@ -15,7 +15,7 @@ from retrieval.filters import make_filter
 pytest_plugins = ["tests.data.assistant_facilities"]
 
 ANSWER_KEYS = {"intent", "answer", "conditions", "facilities", "citations", "filters", "location", "radius_km",
-               "suggestions", "session_id", "notice", "safety", "unapplied", "understanding", "body"}
+               "suggestions", "session_id", "notice", "safety", "unapplied", "understanding", "body", "order_by"}
 FACILITY_KEYS = {"id", "name", "kind", "kind_label", "municipality", "municipality_code", "address", "lat", "lng",
                  "phone", "website", "distance_km", "as_of", "sample", "evidence"}
 

@@ -244,6 +244,28 @@ def test_recall_around_a_point_counts_only_the_nearest():
     assert far["grounding_precision"] == 1.0  # still a correct facility, just not the nearest
 
 
+def test_a_list_said_to_follow_reported_counts_is_checked_on_them_not_on_distance():
+    from evals.scoring import facility_scores
+
+    visits = {"S0": (2, 8), "S1": (10, 0), "S2": (5, 4)}  # (home_visits, urgent_visits) → volumes 0.2+1, 1+0, 0.5+0.5
+    records = [dict(r, home_care=dict(RECORD_BASE["home_care"], home_visits=visits[r["id"]][0],
+                                      urgent_visits=visits[r["id"]][1])) if r["id"] in visits else r for r in RECORDS]
+    ctx = Context(records, shown=10)
+    gold = {"conditions": [{"name": "home_care"}], "municipalities": ["39201", "39204"], "point": None}
+
+    def scores(order: list[str]) -> dict[str, Any]:
+        answer = {"intent": "facility_search", "order_by": ["home_visits", "urgent_visits"],
+                  "facilities": [{"id": i, "distance_km": d} for i, d in zip(order, (9.0, 1.0, 0.5), strict=False)]}
+        return facility_scores(answer, gold, ctx)[0]
+
+    right, wrong = scores(["S0", "S1", "S2"]), scores(["S2", "S0", "S1"])
+    assert right["amount_order"] == 1.0 and right["distance_order"] is None
+    assert wrong["amount_order"] == 0.5
+    nearest = facility_scores({"intent": "facility_search", "facilities": [{"id": "S0", "distance_km": 2.0},
+                                                                           {"id": "S1", "distance_km": 1.0}]}, gold, ctx)[0]
+    assert nearest["distance_order"] == 0.0 and nearest["amount_order"] is None
+
+
 def test_evals_use_only_the_public_surface():
     """Gold must not come from the product's own filters: evals import no retrieval/assistant module."""
     import ast

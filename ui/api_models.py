@@ -178,6 +178,7 @@ class AnswerModel(BaseModel):
     notice: str = ""
     safety: dict[str, Any] = {}
     body: AnswerBodyModel | None = None
+    order_by: list[str] = []  # amount filters whose 算定回数 ordered the facilities (empty: nearest first)
 
 
 class FacilityModel(BaseModel):

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 
 from assistant.errors import InputError  # noqa: E402
 from assistant.regional import INDICATORS  # noqa: E402
+from assistant.service import ALL_MATCHES_CAP  # noqa: E402
 from corpus.dataset import ACTIVE_FILE  # noqa: E402
 from corpus.municipalities import prefectures  # noqa: E402
 from retrieval.filters import FilterError  # noqa: E402
@@ -28,7 +29,6 @@ from ui.regions_export import export_name, sheet_csv, sheets_xlsx  # noqa: E402
 from ui.render_regions import view_html  # noqa: E402
 from ui.results_export import export_csv, export_of, export_xlsx  # noqa: E402
 from ui.web_logic import (  # noqa: E402
-    EXPORT_LIMIT,
     SAMPLE_NOTICE,
     AnswerView,
     CsvFiles,
@@ -211,7 +211,7 @@ class _Page:
         if not view.matches:
             return gr.update(value=None, visible=False), gr.update(value=None, visible=False)
         origin = (render.user_point(view.answer) or (None, ""))[1]
-        export = export_of(view.matches, view.answer, origin, date.today(), len(view.matches) >= EXPORT_LIMIT)
+        export = export_of(view.matches, view.answer, origin, date.today(), len(view.matches) >= ALL_MATCHES_CAP)
         csv_path = self.csv_files.save(export.file_name("csv"), export_csv(export))
         xlsx_path = self.csv_files.save(export.file_name("xlsx"), export_xlsx(export))
         label = f"すべての結果（{len(view.matches)}件）を CSV で保存"
@@ -226,17 +226,15 @@ class _Page:
         specs = [{"name": f["name"], "value": f.get("value")} for f in answer.get("filters") or []]
         where = (answer.get("location") or {}).get("text") or None
         try:
-            found = self.holder.call(lambda a: a.search_facilities(specs, location=where, limit=EXPORT_LIMIT))
+            found = self.holder.call(lambda a: a.all_matches(specs, location=where))
             every = list(found.to_dict()["facilities"])
         except _EXPECTED:
             every = []
         if [f.get("id") for f in every[:len(shown)]] != [f.get("id") for f in shown]:
             every = shown  # the place read differently (a later page, a radius): keep to what the answer listed
-        return [self._with_closed_days(f) for f in every]
-
-    def _with_closed_days(self, fac: dict[str, Any]) -> dict[str, Any]:
-        record = self.holder.call(lambda a: a.facility(str(fac.get("id") or ""))) or {}
-        return {**fac, "closed_days": record.get("closed_days") or [], "closed_note": record.get("closed_note") or ""}
+        records = self.holder.call(lambda a: [a.facility(str(f.get("id") or "")) or {} for f in every])
+        return [{**fac, "closed_days": rec.get("closed_days") or [], "closed_note": rec.get("closed_note") or ""}
+                for fac, rec in zip(every, records, strict=True)]
 
     def _safely(self, history: list[dict[str, Any]], call: Any, last: dict, geo: str | None) -> Iterator[tuple]:
         try:

@@ -24,7 +24,6 @@ _LIST_ITEM = re.compile(r"^\s*\d{1,3}[.．]\s")
 GEO_LABEL = "現在地"
 SAMPLE_NOTICE = "表示している医療機関は架空のサンプルデータです。実在の医療機関の情報ではありません。"
 PAGE_SIZE = 10  # cards added by 「さらに表示」
-EXPORT_LIMIT = 100  # the most the assistant's search_facilities returns at once
 
 
 @dataclass(frozen=True)
